@@ -1,0 +1,81 @@
+# whpc_add_mpi_test(NAME TARGET [RANKS 1 2 4] [ARGS ...] [LABELS ...] [TIMEOUT s] [WILL_FAIL] [PASS_REGEX re])
+# One test per rank count, named NAME.npN, run through the documented FindMPI line:
+#   MPIEXEC NUMPROC_FLAG N PREFLAGS EXE POSTFLAGS ARGS
+# PROCESSORS tells `ctest -j` how many slots it takes. Root containers need
+# OMPI_ALLOW_RUN_AS_ROOT*, set here as a test property, never in the code.
+set(WHPC_TEST_ENV "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_mpi_yield_when_idle=1;OMPI_MCA_rmaps_base_oversubscribe=1;GDAL_NUM_THREADS=1;OMP_NUM_THREADS=1"
+    CACHE STRING "Environment of every MPI test")
+
+function(whpc_add_mpi_test name target)
+  cmake_parse_arguments(T "WILL_FAIL" "TIMEOUT;PASS_REGEX;FAIL_REGEX;WORKING_DIRECTORY" "RANKS;ARGS;LABELS;FIXTURES_REQUIRED;FIXTURES_SETUP" ${ARGN})
+  if(NOT T_RANKS)
+    set(T_RANKS 1)
+  endif()
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  if(NOT T_WORKING_DIRECTORY)
+    set(T_WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+  endif()
+  if(TARGET ${target})
+    set(exe $<TARGET_FILE:${target}>)
+  else()
+    set(exe ${target})
+  endif()
+  foreach(n IN LISTS T_RANKS)
+    set(tn ${name}.np${n})
+    add_test(NAME ${tn}
+             COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${n} ${MPIEXEC_PREFLAGS}
+                     ${exe} ${MPIEXEC_POSTFLAGS} ${T_ARGS}
+             WORKING_DIRECTORY ${T_WORKING_DIRECTORY})
+    set_tests_properties(${tn} PROPERTIES PROCESSORS ${n} TIMEOUT ${T_TIMEOUT}
+                         LABELS "mpi;np${n};${T_LABELS}" ENVIRONMENT "${WHPC_TEST_ENV}")
+    if(T_WILL_FAIL)
+      set_tests_properties(${tn} PROPERTIES WILL_FAIL TRUE)
+    endif()
+    if(T_PASS_REGEX)
+      set_tests_properties(${tn} PROPERTIES PASS_REGULAR_EXPRESSION "${T_PASS_REGEX}")
+    endif()
+    if(T_FAIL_REGEX)
+      set_tests_properties(${tn} PROPERTIES FAIL_REGULAR_EXPRESSION "${T_FAIL_REGEX}")
+    endif()
+    if(T_FIXTURES_REQUIRED)
+      set_tests_properties(${tn} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES_REQUIRED}")
+    endif()
+    if(T_FIXTURES_SETUP)
+      set_tests_properties(${tn} PROPERTIES FIXTURES_SETUP "${T_FIXTURES_SETUP}")
+    endif()
+  endforeach()
+endfunction()
+
+# whpc_add_script_test(NAME SCRIPT [ARGS ...] [LABELS ...] [TIMEOUT s] [PROCESSORS n])
+# A shell script test; it gets the MPI launch line in $WHPC_MPIEXEC and the build dir in $WHPC_BUILD_DIR.
+function(whpc_add_script_test name script)
+  cmake_parse_arguments(T "" "TIMEOUT;PROCESSORS" "ARGS;LABELS;FIXTURES_REQUIRED;FIXTURES_SETUP" ${ARGN})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  if(NOT T_PROCESSORS)
+    set(T_PROCESSORS 1)
+  endif()
+  add_test(NAME ${name} COMMAND bash ${script} ${T_ARGS} WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+  string(JOIN " " mpiexec_line ${MPIEXEC_EXECUTABLE} ${MPIEXEC_PREFLAGS})
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} PROCESSORS ${T_PROCESSORS} LABELS "${T_LABELS}"
+      ENVIRONMENT "${WHPC_TEST_ENV};WHPC_MPIEXEC=${mpiexec_line};WHPC_NUMPROC_FLAG=${MPIEXEC_NUMPROC_FLAG};WHPC_BUILD_DIR=${CMAKE_BINARY_DIR};WHPC_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  if(T_FIXTURES_REQUIRED)
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES_REQUIRED}")
+  endif()
+  if(T_FIXTURES_SETUP)
+    set_tests_properties(${name} PROPERTIES FIXTURES_SETUP "${T_FIXTURES_SETUP}")
+  endif()
+endfunction()
+
+# Unit tests (cmocka), serial.
+function(whpc_add_unit_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} PkgConfig::CMOCKA)
+  whpc_set_warnings(${name})
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 60 ENVIRONMENT "${WHPC_TEST_ENV}")
+endfunction()
