@@ -1,0 +1,1 @@
+/* decomp.c — in progress */

@@ -1,0 +1,1 @@
+/* ncio.c — in progress */

@@ -1,0 +1,1 @@
+/* timer.c — in progress */

@@ -1,0 +1,1 @@
+/* workqueue.c — in progress */
