@@ -2,7 +2,7 @@
  * WHPC_WQ_STATIC: rank r gets its contiguous block (whpc_block_range), in chunks.
  * WHPC_WQ_DYNAMIC: self-scheduling; each call takes the next `chunk` items from a shared counter,
  * so a slow rank does not hold the others. Every item is handed out exactly once.
- * Items may be skipped (resume): pass a done[] mask to skip items already finished. */
+ * Items may be skipped (resume): whpc_workqueue_skip gives a done[] mask of items already finished. */
 #ifndef WHPC_WORKQUEUE_H
 #define WHPC_WORKQUEUE_H
 #include "whpc_ctx.h"
@@ -21,6 +21,10 @@ int whpc_workqueue_create(whpc_ctx_t ctx, long nitems, whpc_wq_mode mode, long c
 int whpc_workqueue_next(whpc_workqueue_t wq, long *first, long *count);
 /* Collective: wait until all ranks are finished, then free. NULL-safe. */
 int whpc_workqueue_destroy(whpc_workqueue_t *wq);
+/* Not collective; call before the first next (on every rank, with the same mask, so that every
+ * unfinished item is still handed out exactly once). done[i] != 0: item i is never handed out;
+ * a chunk is then returned as several ranges. The mask (nitems bytes) is copied. */
+int whpc_workqueue_skip(whpc_workqueue_t wq, const unsigned char *done);
 /* Items this rank took so far. */
 long whpc_workqueue_taken(whpc_workqueue_t wq);
 
