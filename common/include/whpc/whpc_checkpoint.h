@@ -11,6 +11,7 @@
 #ifndef WHPC_CHECKPOINT_H
 #define WHPC_CHECKPOINT_H
 #include <stdint.h>
+#include "whpc_config.h"
 #include "whpc_decomp.h"
 
 #ifdef __cplusplus
@@ -28,8 +29,10 @@ extern const int whpc_checkpoint_nkeys;
 
 typedef enum { WHPC_CK_DOUBLE = 0, WHPC_CK_FLOAT = 1, WHPC_CK_INT64 = 2, WHPC_CK_BYTES = 3 } whpc_ck_type;
 
-/* Collective. dir: where checkpoints live (created if missing). config_hash: what must match on
- * restart (whpc_config_hash of the physics keys). */
+/* Collective. dir: where checkpoints live (created if missing); NULL or "" = checkpoint.dir, whose
+ * default "" means "<output.dir>/checkpoints". config_hash: what must match on restart
+ * (whpc_config_hash of the physics keys). Reads checkpoint.dir/every/keep/restart, so the app
+ * must have added whpc_checkpoint_keys. */
 int whpc_checkpoint_create(whpc_ctx_t ctx, const char *dir, unsigned long long config_hash,
                            whpc_ckpt_t *out) __attribute__((warn_unused_result));
 /* Register state (not collective, same order on all ranks). Pointers must stay valid. */
@@ -46,6 +49,16 @@ int whpc_checkpoint_write(whpc_ckpt_t ck, long step);
 int whpc_checkpoint_read(whpc_ckpt_t ck, const char *path, int *found, long *step);
 /* Path of the last written or read checkpoint. */
 const char *whpc_checkpoint_last_path(whpc_ckpt_t ck);
+/* Not collective: 1 when checkpoint.every > 0 and step is a multiple of it. */
+int whpc_checkpoint_due(whpc_ckpt_t ck, long step);
+/* Collective: whpc_checkpoint_read of checkpoint.restart; *found = 0 when it is "" (fresh start)
+ * or "latest" finds no checkpoint. */
+int whpc_checkpoint_restart(whpc_ckpt_t ck, int *found, long *step);
+/* The directory checkpoints go to. Not collective. */
+const char *whpc_checkpoint_dir(whpc_ckpt_t ck);
+/* Override checkpoint.keep / checkpoint.every (tests, apps with their own policy). */
+void whpc_checkpoint_set_keep(whpc_ckpt_t ck, int keep);
+void whpc_checkpoint_set_every(whpc_ckpt_t ck, long every);
 int whpc_checkpoint_destroy(whpc_ckpt_t *ck);
 
 /* Signals: SIGTERM and SIGUSR1 (Slurm --signal) set a flag. whpc_signal_install is called by
