@@ -1,0 +1,205 @@
+/* rs_assemble.c — VRT of the parts, COG/GeoTIFF conversion, quick-look PNG, AI chips. */
+#include "rs_assemble.h"
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <gdal_utils.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void rs_part_path(const rs_job *job, int rank, char *buf, size_t len) {
+  snprintf(buf, len, "%s/part-%05d.tif", job->parts_dir, rank);
+}
+
+int rs_vrt_write(const rs_job *job, const int *owner) {
+  const rs_raster_desc *d = &job->out;
+  whpc_file wf;
+  WHPC_CALL(whpc_file_open(&wf, job->vrt_path));
+  FILE *f = wf.fp;
+  const char *tn = GDALGetDataTypeName(d->type);
+  fprintf(f, "<VRTDataset rasterXSize=\"%d\" rasterYSize=\"%d\">\n", d->width, d->height);
+  if (d->wkt && *d->wkt) {
+    char *esc = CPLEscapeString(d->wkt, -1, CPLES_XML);
+    fprintf(f, "  <SRS dataAxisToSRSAxisMapping=\"1,2\">%s</SRS>\n", esc);
+    CPLFree(esc);
+  }
+  fprintf(f, "  <GeoTransform>%.17g, %.17g, %.17g, %.17g, %.17g, %.17g</GeoTransform>\n", d->gt[0], d->gt[1],
+          d->gt[2], d->gt[3], d->gt[4], d->gt[5]);
+  for (int k = 1; k <= d->nbands; k++) {
+    fprintf(f, "  <VRTRasterBand dataType=\"%s\" band=\"%d\">\n    <NoDataValue>%.17g</NoDataValue>\n", tn, k,
+            d->nodata);
+    for (long b = 0; b < job->nblocks; b++) {
+      int x0, y0, w, h;
+      rs_job_block(job, b, &x0, &y0, &w, &h);
+      if (owner[b] < 0) {
+        whpc_file_discard(&wf);
+        return WHPC_RAISE(WHPC_ERR_MPI, "block %ld was processed by no rank", b);
+      }
+      /* SourceProperties spare GDAL opening every part to learn its size and type */
+      fprintf(f,
+              "    <SimpleSource>\n      <SourceFilename relativeToVRT=\"1\">part-%05d.tif</SourceFilename>\n"
+              "      <SourceBand>%d</SourceBand>\n"
+              "      <SourceProperties RasterXSize=\"%d\" RasterYSize=\"%d\" DataType=\"%s\" BlockXSize=\"%d\" "
+              "BlockYSize=\"%d\"/>\n"
+              "      <SrcRect xOff=\"%d\" yOff=\"%d\" xSize=\"%d\" ySize=\"%d\"/>\n"
+              "      <DstRect xOff=\"%d\" yOff=\"%d\" xSize=\"%d\" ySize=\"%d\"/>\n    </SimpleSource>\n",
+              owner[b], k, d->width, d->height, tn, d->block, d->block, x0, y0, w, h, x0, y0, w, h);
+    }
+    fprintf(f, "  </VRTRasterBand>\n");
+  }
+  fprintf(f, "</VRTDataset>\n");
+  WHPC_CALL(whpc_file_commit(&wf));
+  return WHPC_OK;
+}
+
+/* GDALTranslate src -> dst with argv-style options, into dst.tmp, then rename. */
+static int rs_translate(GDALDatasetH src, const char *dst, char **argv) {
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.tmp", dst);
+  GDALTranslateOptions *opt = GDALTranslateOptionsNew(argv, NULL);
+  WHPC_CHECK(opt, WHPC_ERR_ARG, "bad GDALTranslate options for %s: %s", dst, rs_gdal_msg());
+  int usage = 0;
+  CPLErrorReset();
+  GDALDatasetH out = GDALTranslate(tmp, src, opt, &usage);
+  GDALTranslateOptionsFree(opt);
+  if (out) GDALClose(out);
+  if (!out || CPLGetLastErrorType() >= CE_Failure) {
+    unlink(tmp);
+    return WHPC_RAISE(WHPC_ERR_IO, "writing '%s' failed: %s", dst, rs_gdal_msg());
+  }
+  if (rename(tmp, dst) != 0) {
+    unlink(tmp);
+    return WHPC_RAISE(WHPC_ERR_IO, "cannot rename '%s' to '%s'", tmp, dst);
+  }
+  return WHPC_OK;
+}
+
+int rs_product_write(const rs_job *job) {
+  CPLErrorReset();
+  GDALDatasetH vrt = GDALOpen(job->vrt_path, GA_ReadOnly);
+  WHPC_CHECK(vrt, WHPC_ERR_IO, "cannot open the assembling VRT '%s': %s", job->vrt_path, rs_gdal_msg());
+  char **a = NULL;
+  char comp[64], bs[64];
+  snprintf(comp, sizeof comp, "COMPRESS=%s", job->compress);
+  for (char *p = comp; *p; p++) *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+  a = CSLAddString(a, "-of");
+  a = CSLAddString(a, job->cog ? "COG" : "GTiff");
+  a = CSLAddString(a, "-co");
+  a = CSLAddString(a, comp);
+  a = CSLAddString(a, "-co");
+  a = CSLAddString(a, "BIGTIFF=IF_SAFER");
+  if (job->cog) {
+    snprintf(bs, sizeof bs, "BLOCKSIZE=%d", job->block < 512 ? 256 : 512);
+    a = CSLAddString(a, "-co");
+    a = CSLAddString(a, bs);
+    a = CSLAddString(a, "-co");
+    a = CSLAddString(a, "OVERVIEWS=AUTO");
+    a = CSLAddString(a, "-co");
+    /* nearest keeps integer classes and hillshade values honest; average for continuous */
+    a = CSLAddString(a, job->out.type == GDT_Byte ? "RESAMPLING=NEAREST" : "RESAMPLING=AVERAGE");
+  } else {
+    snprintf(bs, sizeof bs, "%d", job->block);
+    a = CSLAddString(a, "-co");
+    a = CSLAddString(a, "TILED=YES");
+    a = CSLAddString(a, "-co");
+    a = CSLAddString(a, CPLSPrintf("BLOCKXSIZE=%s", bs));
+    a = CSLAddString(a, "-co");
+    a = CSLAddString(a, CPLSPrintf("BLOCKYSIZE=%s", bs));
+  }
+  int rc = rs_translate(vrt, job->out_path, a);
+  CSLDestroy(a);
+  GDALClose(vrt);
+  return rc;
+}
+
+int rs_quicklook_write(const rs_job *job, double lo, double hi, char *png, size_t len) {
+  snprintf(png, len, "%s", job->out_path);
+  char *dot = strrchr(png, '.');
+  if (dot && !strchr(dot, '/')) *dot = 0;
+  strncat(png, ".png", len - strlen(png) - 1);
+  CPLErrorReset();
+  GDALDatasetH src = GDALOpen(job->out_path, GA_ReadOnly);
+  WHPC_CHECK(src, WHPC_ERR_IO, "cannot open '%s' for the quick-look: %s", job->out_path, rs_gdal_msg());
+  int w = job->out.width, h = job->out.height, m = w > h ? w : h;
+  double f = m > 1024 ? 1024.0 / m : 1.0;
+  char **a = NULL;
+  a = CSLAddString(a, "-of");
+  a = CSLAddString(a, "PNG");
+  a = CSLAddString(a, "-ot");
+  a = CSLAddString(a, "Byte");
+  a = CSLAddString(a, "-b");
+  a = CSLAddString(a, "1");
+  a = CSLAddString(a, "-scale");
+  if (isfinite(lo) && isfinite(hi) && hi > lo) {
+    a = CSLAddString(a, CPLSPrintf("%.17g", lo));
+    a = CSLAddString(a, CPLSPrintf("%.17g", hi));
+    a = CSLAddString(a, "1");
+    a = CSLAddString(a, "255");
+  }
+  a = CSLAddString(a, "-a_nodata");
+  a = CSLAddString(a, "0");
+  a = CSLAddString(a, "-outsize");
+  a = CSLAddString(a, CPLSPrintf("%d", (int)fmax(1, round(w * f))));
+  a = CSLAddString(a, CPLSPrintf("%d", (int)fmax(1, round(h * f))));
+  int rc = rs_translate(src, png, a);
+  CSLDestroy(a);
+  GDALClose(src);
+  return rc;
+}
+
+long rs_chips_count(const rs_job *job, int *ncols) {
+  int s = job->chip_size, step = job->chip_size - job->chip_overlap;
+  *ncols = 0;
+  if (s <= 0) return 0;
+  int nx = (job->out.width - s) / step + 1, ny = (job->out.height - s) / step + 1;
+  *ncols = nx;
+  return (long)nx * ny;
+}
+
+void rs_chip_window(const rs_job *job, long id, int *x0, int *y0) {
+  int nx = 1, step = job->chip_size - job->chip_overlap;
+  rs_chips_count(job, &nx);
+  if (nx < 1) nx = 1;
+  *x0 = (int)(id % nx) * step;
+  *y0 = (int)(id / nx) * step;
+}
+
+int rs_chip_write(const rs_job *job, GDALDatasetH product, const char *dir, long id) {
+  int x0, y0;
+  rs_chip_window(job, id, &x0, &y0);
+  char path[4200];
+  snprintf(path, sizeof path, "%s/chip_%06ld.tif", dir, id);
+  char **a = NULL;
+  a = CSLAddString(a, "-of");
+  a = CSLAddString(a, "GTiff");
+  a = CSLAddString(a, "-srcwin");
+  a = CSLAddString(a, CPLSPrintf("%d", x0));
+  a = CSLAddString(a, CPLSPrintf("%d", y0));
+  a = CSLAddString(a, CPLSPrintf("%d", job->chip_size));
+  a = CSLAddString(a, CPLSPrintf("%d", job->chip_size));
+  int rc = rs_translate(product, path, a);
+  CSLDestroy(a);
+  return rc;
+}
+
+int rs_chips_index_write(const rs_job *job, const char *dir, const char *csv) {
+  (void)dir;
+  whpc_file wf;
+  WHPC_CALL(whpc_file_open(&wf, csv));
+  int nx;
+  long n = rs_chips_count(job, &nx);
+  const double *g = job->out.gt;
+  fprintf(wf.fp, "id,path,x_off,y_off,width,height,gt0,gt1,gt2,gt3,gt4,gt5\n");
+  for (long id = 0; id < n; id++) {
+    int x0, y0;
+    rs_chip_window(job, id, &x0, &y0);
+    fprintf(wf.fp, "%ld,%s/chip_%06ld.tif,%d,%d,%d,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", id, job->chip_dir, id,
+            x0, y0, job->chip_size, job->chip_size, g[0] + x0 * g[1] + y0 * g[2], g[1], g[2],
+            g[3] + x0 * g[4] + y0 * g[5], g[4], g[5]);
+  }
+  WHPC_CALL(whpc_file_commit(&wf));
+  return WHPC_OK;
+}

@@ -1,0 +1,270 @@
+/* rs_driver.c — block loop over the work queue, assembly, chips, report. */
+#include "rs_driver.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rs_assemble.h"
+#include "rs_pipeline.h"
+
+/* One block: chain, write into the part file, statistics partial of the stored values. */
+static int rs_do_block(whpc_ctx_t ctx, rs_job *job, rs_workspace *ws, GDALDatasetH *part, rs_result *res,
+                       long b) {
+  int x0, y0, w, h;
+  rs_job_block(job, b, &x0, &y0, &w, &h);
+  WHPC_CALL(rs_block_run(ctx, job, &job->in, ws, b));
+  whpc_timer_begin(ctx, "write");
+  if (!*part) {
+    char path[4200];
+    rs_part_path(job, whpc_rank(ctx), path, sizeof path);
+    int rc = rs_part_create(path, &job->out, part);
+    if (rc) whpc_timer_end(ctx, "write");
+    WHPC_CALL(rc);
+  }
+  int nb = job->out.nbands;
+  for (int k = 0; k < nb; k++) {
+    int rc = rs_part_write(*part, &job->out, k, x0, y0, w, h, ws->result[k], ws->scratch);
+    if (rc) whpc_timer_end(ctx, "write");
+    WHPC_CALL(rc);
+  }
+  whpc_timer_end(ctx, "write");
+  if (job->stats) {
+    whpc_timer_begin(ctx, "op.stats");
+    for (int k = 0; k < nb; k++)
+      rs_stats_block(ws->result[k], (long)w * h, res->parts + ((size_t)b * nb + k) * RS_STAT_FIELDS,
+                     job->has_hist ? res->hist + (size_t)k * job->hist_bins : NULL, job->hist_bins, job->hist_min,
+                     job->hist_max);
+    whpc_timer_end(ctx, "op.stats");
+  }
+  res->owner[b] = whpc_rank(ctx);
+  res->pixels_local += (double)w * h;
+  res->blocks_local++;
+  return WHPC_OK;
+}
+
+int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
+  int nb = job->out.nbands;
+  memset(res, 0, sizeof *res);
+  res->t_start = whpc_wtime();
+  WHPC_MALLOC(res->owner, job->nblocks);
+  for (long b = 0; b < job->nblocks; b++) res->owner[b] = -1;
+  WHPC_MALLOC(res->parts, (size_t)job->nblocks * nb * RS_STAT_FIELDS);
+  WHPC_MALLOC(res->hist, (size_t)nb * job->hist_bins);
+  WHPC_MALLOC(res->stats, nb);
+  if (whpc_mkdir_p(job->parts_dir) != 0)
+    return WHPC_RAISE(WHPC_ERR_IO, "cannot create the part directory '%s'", job->parts_dir);
+
+  rs_workspace ws;
+  whpc_workqueue_t wq = NULL;
+  GDALDatasetH part = NULL;
+  int rc = rs_workspace_create(job, &ws);
+  int rc_wq = whpc_workqueue_create(ctx, job->nblocks, WHPC_WQ_DYNAMIC, job->chunk, &wq);
+  WHPC_CALL(rc_wq);
+  whpc_progress prog;
+  whpc_progress_start(ctx, &prog, job->nblocks, 0, "");
+  double t0 = whpc_wtime();
+  while (rc == WHPC_OK) {
+    long first, count;
+    rc = whpc_workqueue_next(wq, &first, &count);
+    if (rc || count == 0) break;
+    for (long b = first; b < first + count && rc == WHPC_OK; b++) rc = rs_do_block(ctx, job, &ws, &part, res, b);
+    whpc_progress_update(ctx, &prog, first + count, 0, 0);
+  }
+  res->busy_local = whpc_wtime() - t0;
+  /* a rank that failed stops taking blocks; the others drain the queue, then all agree */
+  int rc2 = whpc_workqueue_destroy(&wq);
+  char path[4200];
+  rs_part_path(job, whpc_rank(ctx), path, sizeof path);
+  int rc3 = rs_part_close(&part, path);
+  rs_workspace_free(&ws);
+  int local = rc ? rc : rc2 ? rc2 : rc3, global;
+  whpc_agree(whpc_comm(ctx), local, &global);
+  res->t_blocks_done = whpc_wtime();
+  return global;
+}
+
+int rs_assemble_product(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
+  MPI_Comm comm = whpc_comm(ctx);
+  int nb = job->out.nbands;
+  /* each block has exactly one owner, the others hold -1 / zeros: MAX and SUM are exact */
+  WHPC_MPI(MPI_Allreduce(MPI_IN_PLACE, res->owner, (int)job->nblocks, MPI_INT, MPI_MAX, comm));
+  if (job->stats) {
+    WHPC_MPI(MPI_Allreduce(MPI_IN_PLACE, res->parts, (int)(job->nblocks * nb * RS_STAT_FIELDS), MPI_DOUBLE, MPI_SUM,
+                           comm));
+    if (job->has_hist)
+      WHPC_MPI(MPI_Allreduce(MPI_IN_PLACE, res->hist, nb * job->hist_bins, MPI_LONG_LONG, MPI_SUM, comm));
+    for (int k = 0; k < nb; k++)
+      rs_stats_combine(res->parts + (size_t)k * RS_STAT_FIELDS, job->nblocks, (long)nb * RS_STAT_FIELDS,
+                       &res->stats[k]);
+  }
+  int rc = WHPC_OK, global;
+  if (whpc_rank(ctx) == 0) {
+    whpc_timer_begin(ctx, "assemble");
+    rc = rs_vrt_write(job, res->owner);
+    if (!rc) rc = rs_product_write(job);
+    whpc_timer_end(ctx, "assemble");
+    if (!rc && job->quicklook) {
+      whpc_timer_begin(ctx, "quicklook");
+      double lo = job->stats ? res->stats[0].min : NAN, hi = job->stats ? res->stats[0].max : NAN;
+      rc = rs_quicklook_write(job, lo, hi, res->png, sizeof res->png);
+      whpc_timer_end(ctx, "quicklook");
+    }
+  }
+  whpc_agree(comm, rc, &global);
+  res->t_product_done = whpc_wtime();
+  return global;
+}
+
+int rs_make_chips(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
+  int ncols;
+  long n = rs_chips_count(job, &ncols);
+  res->nchips = n;
+  if (n == 0) return WHPC_OK;
+  char dir[4200];
+  whpc_output_path(ctx, job->chip_dir, dir, sizeof dir);
+  int rc = whpc_mkdir_p(dir) == 0 ? WHPC_OK : WHPC_RAISE(WHPC_ERR_IO, "cannot create chips.dir '%s'", dir);
+  GDALDatasetH product = NULL;
+  if (!rc) {
+    CPLErrorReset();
+    product = GDALOpen(job->out_path, GA_ReadOnly);
+    if (!product) rc = WHPC_RAISE(WHPC_ERR_IO, "cannot open '%s' for chips: %s", job->out_path, rs_gdal_msg());
+  }
+  whpc_timer_begin(ctx, "chips");
+  whpc_workqueue_t wq = NULL;
+  WHPC_CALL(whpc_workqueue_create(ctx, n, WHPC_WQ_DYNAMIC, 4, &wq));
+  while (rc == WHPC_OK) {
+    long first, count;
+    rc = whpc_workqueue_next(wq, &first, &count);
+    if (rc || count == 0) break;
+    for (long id = first; id < first + count && rc == WHPC_OK; id++) rc = rs_chip_write(job, product, dir, id);
+  }
+  int rc2 = whpc_workqueue_destroy(&wq);
+  if (product) GDALClose(product);
+  whpc_timer_end(ctx, "chips");
+  int global;
+  whpc_agree(whpc_comm(ctx), rc ? rc : rc2, &global);
+  WHPC_CALL(global);
+  whpc_output_path(ctx, "chips.csv", res->csv, sizeof res->csv);
+  rc = whpc_rank(ctx) == 0 ? rs_chips_index_write(job, dir, res->csv) : WHPC_OK;
+  whpc_agree(whpc_comm(ctx), rc, &global);
+  return global;
+}
+
+static int rs_remove_parts(whpc_ctx_t ctx, rs_job *job) {
+  char path[4200];
+  int global;
+  rs_part_path(job, whpc_rank(ctx), path, sizeof path);
+  unlink(path); /* ranks without blocks have none */
+  whpc_agree(whpc_comm(ctx), WHPC_OK, &global); /* all parts gone before the directory */
+  if (whpc_rank(ctx) == 0) {
+    unlink(job->vrt_path);
+    rmdir(job->parts_dir);
+  }
+  return WHPC_OK;
+}
+
+static void rs_report_fill(whpc_ctx_t ctx, rs_job *job, rs_result *res, const double *rates, const double *blocks) {
+  double mpix = (double)job->out.width * job->out.height / 1e6;
+  whpc_report_set_case(ctx, job->ops_text);
+  int dims[1] = {whpc_size(ctx)};
+  whpc_report_set_decomposition(ctx, 1, dims, "dynamic work queue of blocks");
+  whpc_report_set_size(ctx, "width", job->out.width);
+  whpc_report_set_size(ctx, "height", job->out.height);
+  whpc_report_set_size(ctx, "megapixels", mpix);
+  whpc_report_set_size(ctx, "input_bands", job->in.nbands);
+  whpc_report_set_size(ctx, "output_bands", job->out.nbands);
+  whpc_report_set_size(ctx, "blocks", (double)job->nblocks);
+  whpc_report_set_size(ctx, "block_size", job->block);
+  whpc_report_set_size(ctx, "halo", job->halo);
+  double wall = res->t_product_done - res->t_start;
+  whpc_report_set_fom(ctx, "megapixels_per_second", mpix / wall, "Mpix/s");
+  whpc_report_set_number(ctx, "throughput.overall_mpix_per_s", mpix / wall);
+  whpc_report_set_number(ctx, "throughput.blocks_mpix_per_s", mpix / (res->t_blocks_done - res->t_start));
+  whpc_report_set_number(ctx, "throughput.wall_s", wall);
+  char key[128];
+  for (int r = 0; r < whpc_size(ctx); r++) {
+    snprintf(key, sizeof key, "throughput.per_rank.%d.mpix_per_s", r);
+    whpc_report_set_number(ctx, key, rates[r]);
+    snprintf(key, sizeof key, "throughput.per_rank.%d.blocks", r);
+    whpc_report_set_number(ctx, key, blocks[r]);
+  }
+  whpc_report_set_string(ctx, "output.path", job->out_path);
+  whpc_report_set_string(ctx, "output.format", job->cog ? "COG" : "GTiff");
+  whpc_report_set_string(ctx, "output.type", GDALGetDataTypeName(job->out.type));
+  whpc_report_set_number(ctx, "output.nodata", job->out.nodata);
+  whpc_report_add_output(ctx, job->out_path);
+  if (*res->png) whpc_report_add_output(ctx, res->png);
+  if (res->nchips) {
+    whpc_report_set_number(ctx, "chips.count", (double)res->nchips);
+    whpc_report_add_output(ctx, res->csv);
+  }
+  for (int k = 0; job->stats && k < job->out.nbands; k++) {
+    const rs_band_stats *s = &res->stats[k];
+    static const char *f[] = {"valid_pixels", "min", "max", "mean", "std", "sum"};
+    double v[] = {s->count, s->min, s->max, s->mean, s->std, s->sum};
+    for (int i = 0; i < 6; i++) {
+      snprintf(key, sizeof key, "stats.band%d.%s", k + 1, f[i]);
+      whpc_report_set_number(ctx, key, v[i]);
+    }
+  }
+}
+
+/* Histogram as CSV (rank 0): band,bin,lo,hi,count. */
+static int rs_hist_write(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
+  char path[4200];
+  whpc_output_path(ctx, "histogram.csv", path, sizeof path);
+  whpc_file wf;
+  WHPC_CALL(whpc_file_open(&wf, path));
+  fprintf(wf.fp, "band,bin,lo,hi,count\n");
+  double wbin = (job->hist_max - job->hist_min) / job->hist_bins;
+  for (int k = 0; k < job->out.nbands; k++)
+    for (int i = 0; i < job->hist_bins; i++)
+      fprintf(wf.fp, "%d,%d,%.17g,%.17g,%lld\n", k + 1, i, job->hist_min + i * wbin, job->hist_min + (i + 1) * wbin,
+              res->hist[(size_t)k * job->hist_bins + i]);
+  WHPC_CALL(whpc_file_commit(&wf));
+  whpc_report_add_output(ctx, path);
+  return WHPC_OK;
+}
+
+int rs_finish(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
+  MPI_Comm comm = whpc_comm(ctx);
+  if (!job->keep_parts) WHPC_CALL(rs_remove_parts(ctx, job));
+  int n = whpc_size(ctx), rc = WHPC_OK, global;
+  double mine[2] = {res->busy_local > 0 ? res->pixels_local / 1e6 / res->busy_local : 0, (double)res->blocks_local};
+  double *all = malloc((size_t)2 * n * sizeof *all), *rates = malloc((size_t)n * sizeof *rates),
+         *blocks = malloc((size_t)n * sizeof *blocks);
+  WHPC_CHECK(all && rates && blocks, WHPC_ERR_MEM, "out of memory");
+  WHPC_MPI(MPI_Gather(mine, 2, MPI_DOUBLE, all, 2, MPI_DOUBLE, 0, comm));
+  for (int r = 0; r < n; r++) rates[r] = all[2 * r], blocks[r] = all[2 * r + 1];
+  if (whpc_rank(ctx) == 0) {
+    rs_report_fill(ctx, job, res, rates, blocks);
+    if (job->has_hist) rc = rs_hist_write(ctx, job, res);
+  }
+  free(all);
+  free(rates);
+  free(blocks);
+  whpc_agree(comm, rc, &global);
+  WHPC_CALL(global);
+  char path[4200];
+  whpc_output_path(ctx, "report.json", path, sizeof path);
+  WHPC_CALL(whpc_report_write(ctx, path));
+  if (whpc_rank(ctx) == 0) {
+    whpc_log(ctx, WHPC_LOG_INFO, "product: %s (%d x %d, %d band%s, %s)", job->out_path, job->out.width,
+             job->out.height, job->out.nbands, job->out.nbands == 1 ? "" : "s", GDALGetDataTypeName(job->out.type));
+    for (int k = 0; job->stats && k < job->out.nbands; k++)
+      whpc_log(ctx, WHPC_LOG_INFO, "band %d: valid %.0f  min %.9g  max %.9g  mean %.12g  std %.12g", k + 1,
+               res->stats[k].count, res->stats[k].min, res->stats[k].max, res->stats[k].mean, res->stats[k].std);
+  }
+  return WHPC_OK;
+}
+
+void rs_result_free(rs_result *res) {
+  free(res->owner);
+  free(res->parts);
+  free(res->hist);
+  free(res->stats);
+  memset(res, 0, sizeof *res);
+}

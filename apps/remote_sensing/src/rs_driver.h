@@ -1,0 +1,30 @@
+/* rs_driver.h — the collective phases of a run. This is the only file of the app with MPI calls
+ * (small reductions libwhpc has no function for: owner map, statistics partials, per-rank rates). */
+#ifndef RS_DRIVER_H
+#define RS_DRIVER_H
+#include "rs_job.h"
+#include "rs_stats.h"
+
+typedef struct {
+  int *owner;            /* rank that computed each block */
+  double *parts;         /* statistics partials [block][band][RS_STAT_FIELDS] */
+  long long *hist;       /* [band][bin] */
+  rs_band_stats *stats;  /* per output band, combined */
+  long blocks_local;
+  double pixels_local, busy_local; /* pixels written and seconds spent in the block loop */
+  double t_start, t_blocks_done, t_product_done;
+  char png[4200], csv[4200];
+  long nchips;
+} rs_result;
+
+/* Collective. Every block through the chain into this rank's part file (dynamic work queue). */
+int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res);
+/* Collective. Owner map and statistics reduced; rank 0 writes VRT, product, quick-look. */
+int rs_assemble_product(whpc_ctx_t ctx, rs_job *job, rs_result *res);
+/* Collective. AI chips cut from the product, distributed over ranks; rank 0 writes the index. */
+int rs_make_chips(whpc_ctx_t ctx, rs_job *job, rs_result *res);
+/* Collective. Removes the parts (unless kept) and writes report.json. */
+int rs_finish(whpc_ctx_t ctx, rs_job *job, rs_result *res);
+void rs_result_free(rs_result *res);
+
+#endif

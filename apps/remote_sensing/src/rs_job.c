@@ -1,0 +1,359 @@
+/* rs_job.c — config keys of whpc-remote-sensing and the job built from them. */
+#include "rs_job.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+const whpc_cfg_key rs_keys[] = {
+    {"input.files", WHPC_CFG_STRING, NULL, "", WHPC_CFG_ANY, NULL,
+     "raster(s) GDAL opens (GeoTIFF, COG, VRT, ...), comma separated; bands are numbered B1..Bn across the files"},
+    {"input.bands", WHPC_CFG_STRING, "", "", WHPC_CFG_ANY, NULL,
+     "names of B1..Bn for expressions, comma separated (e.g. blue,green,red,nir)"},
+    {"rs.ops", WHPC_CFG_STRING, "expr", "", WHPC_CFG_ANY, NULL,
+     "chain of operations, comma separated, each at most once: expr, filter, terrain (\"none\" copies the input)"},
+    {"rs.expr", WHPC_CFG_STRING, "B1", "", WHPC_CFG_ANY, NULL,
+     "band math; several output bands separated by ';' (see README: syntax, ndvi/ndwi/evi/savi)"},
+    {"rs.block_size", WHPC_CFG_INT, "512", "px", 16, 8192, NULL,
+     "block edge; rounded to a multiple of the input's internal tile (and of 16)"},
+    {"rs.chunk", WHPC_CFG_INT, "1", "blocks", 1, 1e6, NULL, "blocks taken per work-queue request"},
+    {"rs.output", WHPC_CFG_STRING, "product.tif", "", WHPC_CFG_ANY, NULL, "product file name inside output.dir"},
+    {"rs.format", WHPC_CFG_ENUM, "cog", "", WHPC_CFG_ANY, "cog|gtiff",
+     "cog: Cloud Optimized GeoTIFF with overviews; gtiff: tiled GeoTIFF"},
+    {"rs.compress", WHPC_CFG_ENUM, "deflate", "", WHPC_CFG_ANY, "deflate|lzw|zstd|none", "compression of the product"},
+    {"rs.output_type", WHPC_CFG_ENUM, "auto", "", WHPC_CFG_ANY,
+     "auto|byte|uint16|int16|uint32|int32|float32|float64",
+     "auto: byte for hillshade, float32 after expr/filter/terrain, the input type for ops=none"},
+    {"rs.nodata", WHPC_CFG_STRING, "auto", "", WHPC_CFG_ANY, NULL,
+     "output nodata value; auto: 0 for hillshade, the input's for ops=none, else -9999"},
+    {"rs.keep_parts", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
+     "keep the per-rank part files and the assembling VRT"},
+    {"rs.quicklook", WHPC_CFG_BOOL, "true", "", WHPC_CFG_ANY, NULL, "write <product>.png (band 1, min-max stretch)"},
+    {"mask.valid_range", WHPC_CFG_REAL_LIST, "", "", WHPC_CFG_ANY, NULL,
+     "lo,hi: input values outside become nodata (all bands)"},
+    {"mask.qa_band", WHPC_CFG_INT, "0", "", 0, 100000, NULL, "QA/cloud band (1-based, 0 = none)"},
+    {"mask.qa_bits", WHPC_CFG_INT, "0", "", 0, 9.2e18, NULL,
+     "pixels whose QA value has any of these bits set become nodata"},
+    {"filter.kind", WHPC_CFG_ENUM, "gaussian", "", WHPC_CFG_ANY, "gaussian|box|sobel|median|open|close",
+     "filter of ops=filter (applied to every band)"},
+    {"filter.radius", WHPC_CFG_INT, "1", "px", 1, 64, NULL, "window half-width (sobel: always 1)"},
+    {"filter.sigma", WHPC_CFG_REAL, "1", "px", 1e-3, 1e3, NULL, "Gaussian standard deviation"},
+    {"terrain.mode", WHPC_CFG_ENUM, "hillshade", "", WHPC_CFG_ANY, "slope|aspect|hillshade",
+     "terrain product (gdaldem, Horn 1981)"},
+    {"terrain.band", WHPC_CFG_INT, "1", "", 1, 100000, NULL, "band of the stack holding elevation"},
+    {"terrain.z", WHPC_CFG_REAL, "1", "", 1e-9, 1e9, NULL, "vertical exaggeration (hillshade)"},
+    {"terrain.scale", WHPC_CFG_REAL, "1", "", 1e-9, 1e9, NULL, "horizontal units per vertical unit"},
+    {"terrain.azimuth", WHPC_CFG_REAL, "315", "deg", 0, 360, NULL, "light azimuth (hillshade)"},
+    {"terrain.altitude", WHPC_CFG_REAL, "45", "deg", 0, 90, NULL, "light altitude (hillshade)"},
+    {"terrain.slope_percent", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL, "slope in percent, not degrees"},
+    {"terrain.trigonometric", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
+     "aspect as trigonometric angle (0 = east, counter-clockwise) instead of azimuth"},
+    {"stats.enable", WHPC_CFG_BOOL, "true", "", WHPC_CFG_ANY, NULL, "min/max/mean/std per band of the product"},
+    {"stats.hist_bins", WHPC_CFG_INT, "256", "", 1, 1 << 20, NULL, "histogram bins"},
+    {"stats.hist_range", WHPC_CFG_REAL_LIST, "", "", WHPC_CFG_ANY, NULL,
+     "lo,hi of the histogram (empty: no histogram)"},
+    {"chips.size", WHPC_CFG_INT, "0", "px", 0, 65536, NULL, "AI chip edge (0 = no chips)"},
+    {"chips.overlap", WHPC_CFG_INT, "0", "px", 0, 65535, NULL, "overlap between neighbouring chips"},
+    {"chips.dir", WHPC_CFG_STRING, "chips", "", WHPC_CFG_ANY, NULL, "chip directory inside output.dir"},
+};
+const int rs_nkeys = WHPC_NKEYS(rs_keys);
+
+/* Split s at `sep` into trimmed words (in place); returns count. */
+static int rs_split(char *s, char sep, char **w, int max) {
+  int n = 0;
+  char *p = s;
+  while (p && n < max) {
+    char *q = strchr(p, sep);
+    if (q) *q = 0;
+    while (isspace((unsigned char)*p)) p++;
+    char *e = p + strlen(p);
+    while (e > p && isspace((unsigned char)e[-1])) *--e = 0;
+    if (*p) w[n++] = p;
+    p = q ? q + 1 : NULL;
+  }
+  return n;
+}
+
+static int rs_setup_expr(whpc_ctx_t ctx, rs_job *job, rs_op *op, int nin, int first) {
+  const char *text;
+  WHPC_CALL(whpc_config_get_string(ctx, "rs.expr", &text));
+  static char buf[8192];
+  snprintf(buf, sizeof buf, "%s", text);
+  char *w[RS_MAX_EXPR + 1];
+  int n = rs_split(buf, ';', w, RS_MAX_EXPR + 1);
+  if (n == 0) return whpc_config_error(ctx, "rs.expr", "is empty; expected an expression such as ndvi(B4,B3)");
+  if (n > RS_MAX_EXPR) return whpc_config_error(ctx, "rs.expr", "has more than %d expressions", RS_MAX_EXPR);
+  /* band names only for the input stack */
+  const char *names[256] = {0};
+  static char nbuf[4096];
+  const char *bandnames;
+  WHPC_CALL(whpc_config_get_string(ctx, "input.bands", &bandnames));
+  int nn = 0;
+  if (first && *bandnames) {
+    snprintf(nbuf, sizeof nbuf, "%s", bandnames);
+    char *nw[256];
+    nn = rs_split(nbuf, ',', nw, 256);
+    if (nn > nin)
+      return whpc_config_error(ctx, "input.bands", "names %d bands but the input has %d", nn, nin);
+    for (int i = 0; i < nn; i++) names[i] = nw[i];
+  }
+  op->nexpr = n;
+  for (int i = 0; i < n; i++) {
+    char err[512];
+    if (rs_expr_compile(w[i], nin, nn ? names : NULL, &op->expr[i], err, sizeof err))
+      return whpc_config_error(ctx, "rs.expr", "'%s': %s", w[i], err);
+    if (first)
+      for (int b = 1; b <= nin; b++)
+        if (rs_expr_uses_band(op->expr[i], b)) job->need[b - 1] = 1;
+  }
+  op->nout = n;
+  return WHPC_OK;
+}
+
+static int rs_setup_filter(whpc_ctx_t ctx, rs_op *op, int nin) {
+  int kind;
+  long r;
+  WHPC_CALL(whpc_config_get_enum(ctx, "filter.kind", &kind, NULL));
+  WHPC_CALL(whpc_config_get_int(ctx, "filter.radius", &r));
+  WHPC_CALL(whpc_config_get_real(ctx, "filter.sigma", &op->sigma));
+  op->filter = (rs_filter_kind)kind;
+  op->radius = op->filter == RS_SOBEL ? 1 : (int)r;
+  op->halo = rs_filter_halo(op->filter, op->radius);
+  op->nout = nin;
+  return WHPC_OK;
+}
+
+static int rs_setup_terrain(whpc_ctx_t ctx, rs_job *job, rs_op *op, int nin, int first) {
+  int mode, pct, trig;
+  long band;
+  rs_terrain_opts *t = &op->terrain;
+  WHPC_CALL(whpc_config_get_enum(ctx, "terrain.mode", &mode, NULL));
+  WHPC_CALL(whpc_config_get_int(ctx, "terrain.band", &band));
+  WHPC_CALL(whpc_config_get_real(ctx, "terrain.z", &t->z));
+  WHPC_CALL(whpc_config_get_real(ctx, "terrain.scale", &t->scale));
+  WHPC_CALL(whpc_config_get_real(ctx, "terrain.azimuth", &t->azimuth));
+  WHPC_CALL(whpc_config_get_real(ctx, "terrain.altitude", &t->altitude));
+  WHPC_CALL(whpc_config_get_bool(ctx, "terrain.slope_percent", &pct));
+  WHPC_CALL(whpc_config_get_bool(ctx, "terrain.trigonometric", &trig));
+  if (band > nin)
+    return whpc_config_error(ctx, "terrain.band", "band %ld out of range (the stack has %d band%s)", band, nin,
+                             nin == 1 ? "" : "s");
+  t->mode = (rs_terrain_mode)mode;
+  t->slope_percent = pct;
+  t->trigonometric = trig;
+  t->ewres = job->in.gt[1];
+  t->nsres = job->in.gt[5];
+  /* gdaldem reads Byte/UInt16/Int16 DEMs as Int32 (exact sums), everything else as Float32 */
+  GDALDataType dt = first ? job->in.type[band - 1] : GDT_Float32;
+  t->float_arith = !(dt == GDT_Byte || dt == GDT_UInt16 || dt == GDT_Int16);
+  op->band = (int)band - 1;
+  if (first) job->need[band - 1] = 1;
+  op->halo = 1;
+  op->nout = 1;
+  return WHPC_OK;
+}
+
+static int rs_setup_ops(whpc_ctx_t ctx, rs_job *job) {
+  const char *text;
+  WHPC_CALL(whpc_config_get_string(ctx, "rs.ops", &text));
+  job->ops_text = text;
+  static char buf[1024];
+  snprintf(buf, sizeof buf, "%s", text);
+  char *w[RS_MAX_OPS + 2];
+  int n = rs_split(buf, ',', w, RS_MAX_OPS + 2);
+  int nin = job->in.nbands, seen[3] = {0, 0, 0};
+  if (n == 1 && strcasecmp(w[0], "none") == 0) n = 0;
+  if (n > RS_MAX_OPS) return whpc_config_error(ctx, "rs.ops", "at most %d operations", RS_MAX_OPS);
+  for (int i = 0; i < n; i++) {
+    rs_op *op = &job->ops[i];
+    memset(op, 0, sizeof *op);
+    op->nin = nin;
+    if (strcasecmp(w[i], "expr") == 0)
+      op->kind = RS_OP_EXPR;
+    else if (strcasecmp(w[i], "filter") == 0)
+      op->kind = RS_OP_FILTER;
+    else if (strcasecmp(w[i], "terrain") == 0)
+      op->kind = RS_OP_TERRAIN;
+    else
+      return whpc_config_error(ctx, "rs.ops", "unknown operation '%s' (expected expr, filter, terrain or none)", w[i]);
+    if (seen[op->kind]++) return whpc_config_error(ctx, "rs.ops", "'%s' appears twice", w[i]);
+    job->nops = i + 1; /* so rs_job_free releases what was compiled */
+    if (op->kind == RS_OP_EXPR) WHPC_CALL(rs_setup_expr(ctx, job, op, nin, i == 0));
+    if (op->kind == RS_OP_FILTER) WHPC_CALL(rs_setup_filter(ctx, op, nin));
+    if (op->kind == RS_OP_TERRAIN) WHPC_CALL(rs_setup_terrain(ctx, job, op, nin, i == 0));
+    job->halo += op->halo;
+    nin = op->nout;
+  }
+  job->nops = n;
+  if (n == 0 || job->ops[0].kind == RS_OP_FILTER)
+    for (int b = 0; b < job->in.nbands; b++) job->need[b] = 1;
+  job->out.nbands = nin;
+  return WHPC_OK;
+}
+
+static int rs_setup_masks(whpc_ctx_t ctx, rs_job *job) {
+  double *r = NULL;
+  int nr = 0;
+  long qa, bits;
+  WHPC_CALL(whpc_config_get_real_list(ctx, "mask.valid_range", &r, &nr));
+  if (nr != 0 && (nr != 2 || !(r[0] <= r[1]))) {
+    free(r);
+    return whpc_config_error(ctx, "mask.valid_range", "expected two values lo,hi with lo <= hi");
+  }
+  job->has_range = nr == 2;
+  if (nr == 2) job->range_lo = r[0], job->range_hi = r[1];
+  free(r);
+  WHPC_CALL(whpc_config_get_int(ctx, "mask.qa_band", &qa));
+  WHPC_CALL(whpc_config_get_int(ctx, "mask.qa_bits", &bits));
+  if (qa > job->in.nbands)
+    return whpc_config_error(ctx, "mask.qa_band", "band %ld out of range (the input has %d bands)", qa,
+                             job->in.nbands);
+  job->qa_band = (int)qa - 1;
+  job->qa_bits = bits;
+  if (qa > 0) job->need[qa - 1] = 1;
+  return WHPC_OK;
+}
+
+static int rs_setup_output(whpc_ctx_t ctx, rs_job *job) {
+  const char *name, *nodata;
+  int fmt, type, comp, ow;
+  WHPC_CALL(whpc_config_get_string(ctx, "rs.output", &name));
+  WHPC_CALL(whpc_config_get_enum(ctx, "rs.format", &fmt, NULL));
+  WHPC_CALL(whpc_config_get_enum(ctx, "rs.compress", &comp, &job->compress));
+  WHPC_CALL(whpc_config_get_enum(ctx, "rs.output_type", &type, NULL));
+  WHPC_CALL(whpc_config_get_string(ctx, "rs.nodata", &nodata));
+  WHPC_CALL(whpc_config_get_bool(ctx, "rs.keep_parts", &job->keep_parts));
+  WHPC_CALL(whpc_config_get_bool(ctx, "rs.quicklook", &job->quicklook));
+  WHPC_CALL(whpc_config_get_bool(ctx, "output.overwrite", &ow));
+  job->cog = fmt == 0;
+  if (!*name || strchr(name, '/'))
+    return whpc_config_error(ctx, "rs.output", "'%s': expected a plain file name (it goes inside output.dir)", name);
+  whpc_output_path(ctx, name, job->out_path, sizeof job->out_path);
+  struct stat st;
+  if (!ow && stat(job->out_path, &st) == 0)
+    return whpc_config_error(ctx, "rs.output", "'%s' exists; set output.overwrite=true to replace it", job->out_path);
+  whpc_output_path(ctx, "parts", job->parts_dir, sizeof job->parts_dir);
+  snprintf(job->vrt_path, sizeof job->vrt_path, "%s/assemble.vrt", job->parts_dir);
+
+  const rs_op *last = job->nops ? &job->ops[job->nops - 1] : NULL;
+  int hillshade = last && last->kind == RS_OP_TERRAIN && last->terrain.mode == RS_HILLSHADE;
+  static const GDALDataType types[] = {GDT_Unknown, GDT_Byte,  GDT_UInt16,  GDT_Int16,
+                                       GDT_UInt32,  GDT_Int32, GDT_Float32, GDT_Float64};
+  rs_raster_desc *d = &job->out;
+  d->type = types[type];
+  if (type == 0) d->type = hillshade ? GDT_Byte : job->nops ? GDT_Float32 : job->in.type[0];
+  if (strcasecmp(nodata, "auto") == 0) {
+    d->nodata = hillshade ? 0 : (!job->nops && job->in.has_nodata[0]) ? job->in.nodata[0] : -9999;
+    if (!job->nops && !job->in.has_nodata[0] && (d->type == GDT_Byte || d->type == GDT_UInt16 || d->type == GDT_UInt32))
+      d->nodata = 0;
+  } else {
+    char *end;
+    d->nodata = strtod(nodata, &end);
+    if (end == nodata || *end)
+      return whpc_config_error(ctx, "rs.nodata", "'%s' is not a number (or auto)", nodata);
+  }
+  double lo = 0, hi = 0;
+  switch (d->type) {
+    case GDT_Byte: lo = 0, hi = 255; break;
+    case GDT_UInt16: lo = 0, hi = 65535; break;
+    case GDT_Int16: lo = -32768, hi = 32767; break;
+    case GDT_UInt32: lo = 0, hi = 4294967295.0; break;
+    case GDT_Int32: lo = -2147483648.0, hi = 2147483647.0; break;
+    default: lo = -INFINITY, hi = INFINITY;
+  }
+  if (!(d->nodata >= lo && d->nodata <= hi))
+    return whpc_config_error(ctx, "rs.nodata", "%g does not fit the output type %s", d->nodata,
+                             GDALGetDataTypeName(d->type));
+  d->width = job->in.width;
+  d->height = job->in.height;
+  memcpy(d->gt, job->in.gt, sizeof d->gt);
+  d->wkt = job->in.wkt;
+  return WHPC_OK;
+}
+
+static int rs_setup_blocks(whpc_ctx_t ctx, rs_job *job) {
+  long bs, chunk;
+  WHPC_CALL(whpc_config_get_int(ctx, "rs.block_size", &bs));
+  WHPC_CALL(whpc_config_get_int(ctx, "rs.chunk", &chunk));
+  int tw = job->in.tile_w, th = job->in.tile_h;
+  int b = (int)bs;
+  /* align blocks with a square internal tiling (reads then touch whole tiles only) */
+  if (tw == th && tw < job->in.width && tw % 16 == 0) {
+    int k = (int)((bs + tw / 2) / tw);
+    b = (k < 1 ? 1 : k) * tw;
+  } else {
+    b = (int)((bs + 8) / 16 * 16);
+    if (b < 16) b = 16;
+  }
+  job->block = b;
+  job->out.block = b;
+  job->nbx = (job->in.width + b - 1) / b;
+  job->nby = (job->in.height + b - 1) / b;
+  job->nblocks = (long)job->nbx * job->nby;
+  job->chunk = chunk;
+  return WHPC_OK;
+}
+
+static int rs_setup_stats_chips(whpc_ctx_t ctx, rs_job *job) {
+  long bins, cs, co;
+  double *r = NULL;
+  int nr = 0;
+  WHPC_CALL(whpc_config_get_bool(ctx, "stats.enable", &job->stats));
+  WHPC_CALL(whpc_config_get_int(ctx, "stats.hist_bins", &bins));
+  WHPC_CALL(whpc_config_get_real_list(ctx, "stats.hist_range", &r, &nr));
+  if (nr != 0 && (nr != 2 || !(r[0] < r[1]))) {
+    free(r);
+    return whpc_config_error(ctx, "stats.hist_range", "expected two values lo,hi with lo < hi");
+  }
+  job->has_hist = nr == 2 && job->stats;
+  if (nr == 2) job->hist_min = r[0], job->hist_max = r[1];
+  free(r);
+  job->hist_bins = (int)bins;
+  WHPC_CALL(whpc_config_get_int(ctx, "chips.size", &cs));
+  WHPC_CALL(whpc_config_get_int(ctx, "chips.overlap", &co));
+  WHPC_CALL(whpc_config_get_string(ctx, "chips.dir", &job->chip_dir));
+  if (cs > 0 && co >= cs) return whpc_config_error(ctx, "chips.overlap", "%ld must be smaller than chips.size %ld", co, cs);
+  if (cs > 0 && (cs > job->in.width || cs > job->in.height))
+    return whpc_config_error(ctx, "chips.size", "%ld exceeds the raster (%d x %d)", cs, job->in.width, job->in.height);
+  job->chip_size = (int)cs;
+  job->chip_overlap = (int)co;
+  return WHPC_OK;
+}
+
+int rs_job_setup(whpc_ctx_t ctx, rs_job *job) {
+  const char *files;
+  memset(job, 0, sizeof *job);
+  WHPC_CALL(whpc_config_get_string(ctx, "input.files", &files));
+  /* every rank opens the same files and sees the same result: the error is collective */
+  int rc = rs_input_open(&job->in, "input.files", files);
+  if (rc) {
+    whpc_err_set_collective(1);
+    return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
+  }
+  WHPC_MALLOC(job->need, job->in.nbands);
+  WHPC_CALL(rs_setup_ops(ctx, job));
+  WHPC_CALL(rs_setup_masks(ctx, job));
+  WHPC_CALL(rs_setup_output(ctx, job));
+  WHPC_CALL(rs_setup_blocks(ctx, job));
+  WHPC_CALL(rs_setup_stats_chips(ctx, job));
+  return WHPC_OK;
+}
+
+void rs_job_free(rs_job *job) {
+  for (int i = 0; i < job->nops; i++)
+    for (int k = 0; k < job->ops[i].nexpr; k++) rs_expr_free(&job->ops[i].expr[k]);
+  free(job->need);
+  rs_input_close(&job->in);
+}
+
+void rs_job_block(const rs_job *job, long b, int *x0, int *y0, int *w, int *h) {
+  int bx = (int)(b % job->nbx), by = (int)(b / job->nbx);
+  *x0 = bx * job->block;
+  *y0 = by * job->block;
+  *w = job->in.width - *x0 < job->block ? job->in.width - *x0 : job->block;
+  *h = job->in.height - *y0 < job->block ? job->in.height - *y0 : job->block;
+}

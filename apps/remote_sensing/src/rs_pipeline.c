@@ -1,0 +1,110 @@
+/* rs_pipeline.c — the per-block chain. */
+#include "rs_pipeline.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int rs_max_bands(const rs_job *job) {
+  int m = job->in.nbands;
+  for (int i = 0; i < job->nops; i++)
+    if (job->ops[i].nout > m) m = job->ops[i].nout;
+  return m;
+}
+
+int rs_workspace_create(const rs_job *job, rs_workspace *ws) {
+  memset(ws, 0, sizeof *ws);
+  int side = job->block + 2 * job->halo;
+  ws->cap = side * side;
+  ws->nbuf = 2 * rs_max_bands(job) + 1;
+  WHPC_MALLOC(ws->buf, ws->nbuf);
+  for (int i = 0; i < ws->nbuf; i++) WHPC_MALLOC(ws->buf[i], ws->cap);
+  WHPC_MALLOC(ws->tmp, ws->cap);
+  ws->nres = job->out.nbands;
+  WHPC_MALLOC(ws->result, job->out.nbands);
+  for (int i = 0; i < job->out.nbands; i++) WHPC_MALLOC(ws->result[i], (size_t)job->block * job->block);
+  WHPC_MALLOC(ws->scratch, (size_t)job->block * job->block * 8);
+  return WHPC_OK;
+}
+
+void rs_workspace_free(rs_workspace *ws) {
+  for (int i = 0; ws->buf && i < ws->nbuf; i++) free(ws->buf[i]);
+  free(ws->buf);
+  free(ws->tmp);
+  for (int i = 0; ws->result && i < ws->nres; i++) free(ws->result[i]);
+  free(ws->result);
+  free(ws->scratch);
+  memset(ws, 0, sizeof *ws);
+}
+
+static const char *RS_OP_TIMER[] = {"op.expr", "op.filter", "op.terrain"};
+
+int rs_block_run(whpc_ctx_t ctx, const rs_job *job, rs_input *in, rs_workspace *ws, long b) {
+  int x0, y0, w, h, H = job->halo;
+  rs_job_block(job, b, &x0, &y0, &w, &h);
+  int W = w + 2 * H, Hh = h + 2 * H;
+  long n = (long)W * Hh;
+  double **cur = ws->buf, **nxt = ws->buf + ws->nbuf / 2;
+  double *qa = ws->buf[ws->nbuf - 1];
+
+  whpc_timer_begin(ctx, "read");
+  for (int k = 0; k < in->nbands; k++)
+    if (job->need[k]) {
+      int rc = rs_input_read(in, k, x0 - H, y0 - H, W, Hh, cur[k]);
+      if (rc) {
+        whpc_timer_end(ctx, "read");
+        return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
+      }
+    }
+  whpc_timer_end(ctx, "read");
+
+  whpc_timer_begin(ctx, "op.mask");
+  if (job->qa_band >= 0) {
+    memcpy(qa, cur[job->qa_band], (size_t)n * sizeof *qa);
+    for (int k = 0; k < in->nbands; k++)
+      if (job->need[k]) rs_mask_qa(cur[k], qa, n, job->qa_bits);
+  }
+  if (job->has_range)
+    for (int k = 0; k < in->nbands; k++)
+      if (job->need[k] && k != job->qa_band) rs_mask_range(cur[k], n, job->range_lo, job->range_hi);
+  whpc_timer_end(ctx, "op.mask");
+
+  for (int i = 0; i < job->nops; i++) {
+    const rs_op *op = &job->ops[i];
+    whpc_timer_begin(ctx, RS_OP_TIMER[op->kind]);
+    switch (op->kind) {
+      case RS_OP_EXPR:
+        for (int e = 0; e < op->nexpr; e++) {
+          rs_expr_eval(op->expr[e], (const double *const *)cur, n, nxt[e]);
+          /* nodata rule: a pixel is nodata when any band the expression reads is nodata, or
+           * when the result is not finite (division by zero, log of a negative) */
+          for (int k = 0; k < op->nin; k++)
+            if (rs_expr_uses_band(op->expr[e], k + 1))
+              for (long p = 0; p < n; p++)
+                if (isnan(cur[k][p])) nxt[e][p] = NAN;
+          for (long p = 0; p < n; p++)
+            if (!isfinite(nxt[e][p])) nxt[e][p] = NAN;
+        }
+        break;
+      case RS_OP_FILTER:
+        for (int k = 0; k < op->nin; k++)
+          if (rs_filter(op->filter, op->radius, op->sigma, cur[k], nxt[k], ws->tmp, W, Hh)) {
+            whpc_timer_end(ctx, RS_OP_TIMER[op->kind]);
+            return WHPC_RAISE(WHPC_ERR_MEM, "filter: out of memory");
+          }
+        break;
+      case RS_OP_TERRAIN:
+        rs_terrain(&op->terrain, cur[op->band], nxt[0], W, Hh);
+        break;
+    }
+    double **t = cur;
+    cur = nxt;
+    nxt = t;
+    whpc_timer_end(ctx, RS_OP_TIMER[op->kind]);
+  }
+
+  for (int k = 0; k < job->out.nbands; k++)
+    for (int i = 0; i < h; i++)
+      memcpy(ws->result[k] + (size_t)i * w, cur[k] + (size_t)(i + H) * W + H, (size_t)w * sizeof(double));
+  return WHPC_OK;
+}
