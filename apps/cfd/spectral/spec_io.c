@@ -1,0 +1,89 @@
+/* spec_io.c — checkpoint registration and NetCDF field output of the spectral solver. */
+#include "spec_io.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <whpc_ncio.h>
+
+static int make_decomp(whpc_ctx_t ctx, int dim, long nx, long n, int periodic, const char *name,
+                       whpc_decomp_t *out) {
+  whpc_decomp_desc d = {0};
+  d.ndims = dim;
+  d.n[0] = nx;
+  d.n[1] = n;
+  d.n[2] = dim == 3 ? n : 1;
+  d.dims[0] = 1;
+  d.dims[1] = dim == 3 ? 1 : whpc_size(ctx);
+  d.dims[2] = dim == 3 ? whpc_size(ctx) : 1;
+  for (int i = 0; i < 3; i++) d.periodic[i] = periodic;
+  d.ghost = 0;
+  d.name = name;
+  WHPC_CALL(whpc_decomp_create(ctx, &d, out));
+  return WHPC_OK;
+}
+
+/* The decomposition must own exactly FFTW's planes [start, start+count) of its split dimension. */
+static int check_same(whpc_ctx_t ctx, whpc_decomp_t g, int dim, ptrdiff_t start, ptrdiff_t count) {
+  whpc_box b;
+  whpc_decomp_owned(g, &b);
+  int d = dim - 1, ok = b.lo[d] == start && b.hi[d] - b.lo[d] == count, gok;
+  int rc = ok ? WHPC_OK : WHPC_RAISE(WHPC_ERR_ARG, "whpc_decomp block [%ld,%ld) differs from FFTW's slab [%ld,%ld)",
+                                      b.lo[d], b.hi[d], (long)start, (long)(start + count));
+  whpc_agree(whpc_comm(ctx), rc, &gok);
+  return gok;
+}
+
+int cfd_spec_io_decomps(whpc_ctx_t ctx, const cfd_spec *s, whpc_decomp_t *gk, whpc_decomp_t *gr) {
+  WHPC_CALL(make_decomp(ctx, s->dim, 2 * s->nc, s->n, 0, "spectral state (Fourier)", gk));
+  WHPC_CALL(make_decomp(ctx, s->dim, s->n, s->n, 1, "spectral.n", gr));
+  WHPC_CALL(check_same(ctx, *gk, s->dim, s->lk0, s->lk));
+  WHPC_CALL(check_same(ctx, *gr, s->dim, s->l0, s->ln0));
+  return WHPC_OK;
+}
+
+int cfd_spec_ckpt_register(whpc_ckpt_t ck, whpc_decomp_t gk, cfd_spec *s, double *t, long long *step) {
+  static const char *names[] = {"u_hat", "v_hat", "w_hat"};
+  for (int c = 0; c < s->ncomp; c++) WHPC_CALL(whpc_checkpoint_add_field(ck, names[c], gk, WHPC_CK_DOUBLE, s->u[c]));
+  WHPC_CALL(whpc_checkpoint_add_values(ck, "time", WHPC_CK_DOUBLE, t, 1));
+  WHPC_CALL(whpc_checkpoint_add_values(ck, "step", WHPC_CK_INT64, step, 1));
+  return WHPC_OK;
+}
+
+int cfd_spec_write_fields(whpc_ctx_t ctx, cfd_spec *s, whpc_decomp_t gr, const char *path, double t) {
+  long n = s->n;
+  double *coord = malloc(sizeof(double) * (size_t)n);
+  size_t cnt = (size_t)s->ln0 * (size_t)(s->dim == 3 ? n : 1) * (size_t)n;
+  double *buf = malloc(sizeof(double) * (cnt ? cnt : 1));
+  int ok = coord && buf, gok;
+  whpc_agree(whpc_comm(ctx), ok ? WHPC_OK : WHPC_RAISE(WHPC_ERR_MEM, "out of memory for %s", path), &gok);
+  if (gok) {
+    free(coord);
+    free(buf);
+    return gok;
+  }
+  for (long i = 0; i < n; i++) coord[i] = 2.0 * M_PI * (double)i / (double)n;
+  whpc_nc_axis axes[3] = {
+      {"x", "m", NULL, "x coordinate (periodic box [0, 2 pi))", "X", NULL, coord, NULL},
+      {"y", "m", NULL, "y coordinate (periodic box [0, 2 pi))", "Y", NULL, coord, NULL},
+      {"z", "m", NULL, "z coordinate (periodic box [0, 2 pi))", "Z", NULL, coord, NULL}};
+  whpc_nc_opts opts = {.title = "whpc-cfd spectral solver: velocity", .overwrite = 1};
+  whpc_ncfile_t f = NULL;
+  static const char *vn[] = {"u", "v", "w"};
+  static const char *ln[] = {"velocity x component", "velocity y component", "velocity z component"};
+  int varid[3], rc = whpc_ncio_create(gr, path, &opts, axes, &f);
+  for (int c = 0; !rc && c < s->ncomp; c++) {
+    whpc_nc_var v = {.name = vn[c], .units = "m s-1", .long_name = ln[c], .type = WHPC_NC_DOUBLE, .fill_value = NAN};
+    rc = whpc_ncio_def_var(f, &v, &varid[c]);
+  }
+  if (!rc) rc = whpc_ncio_put_att_double(f, "time", t);
+  if (!rc) rc = whpc_ncio_enddef(f);
+  for (int c = 0; !rc && c < s->ncomp; c++) {
+    cfd_spec_velocity_real(s, c, buf);
+    rc = whpc_ncio_write(f, varid[c], 0, buf);
+  }
+  if (!rc) rc = whpc_ncio_close(&f);
+  else whpc_ncio_abandon(&f);
+  free(coord);
+  free(buf);
+  return rc ? whpc_err_trace(rc, __FILE__, __LINE__, __func__) : WHPC_OK;
+}

@@ -1,0 +1,399 @@
+/* spec_solver.c — pseudo-spectral Navier-Stokes kernels on FFTW-MPI slabs (see spec_solver.h).
+ * No MPI calls of our own: FFTW-MPI's transforms and wisdom exchange are the only communication. */
+#include "spec_solver.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Signed wavenumber of index j on n points. */
+static inline long wrapk(long j, long n) { return j <= n / 2 ? j : j - n; }
+
+void cfd_spec_local_sizes(MPI_Comm comm, int dim, long n, ptrdiff_t *ln0, ptrdiff_t *lk) {
+  ptrdiff_t l0, lk0;
+  fftw_mpi_init();
+  if (dim == 3)
+    fftw_mpi_local_size_3d_transposed(n, n, n / 2 + 1, comm, ln0, &l0, lk, &lk0);
+  else {
+    fftw_mpi_local_size_2d(n, n / 2 + 1, comm, ln0, &l0);
+    *lk = *ln0;
+  }
+}
+
+static unsigned plan_flags(cfd_spec_planner p) {
+  return p == CFD_SPEC_PATIENT ? FFTW_PATIENT : p == CFD_SPEC_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
+}
+
+static void make_plans(cfd_spec *s, MPI_Comm comm, unsigned flags) {
+  double *r = (double *)s->w[0];
+  if (s->dim == 3) {
+    s->fwd = fftw_mpi_plan_dft_r2c_3d(s->n, s->n, s->n, r, s->w[0], comm, flags | FFTW_MPI_TRANSPOSED_OUT);
+    s->bwd = fftw_mpi_plan_dft_c2r_3d(s->n, s->n, s->n, s->w[0], r, comm, flags | FFTW_MPI_TRANSPOSED_IN);
+  } else {
+    s->fwd = fftw_mpi_plan_dft_r2c_2d(s->n, s->n, r, s->w[0], comm, flags);
+    s->bwd = fftw_mpi_plan_dft_c2r_2d(s->n, s->n, s->w[0], r, comm, flags);
+  }
+}
+
+int cfd_spec_create(MPI_Comm comm, int dim, long n, double nu, double forcing_a, cfd_spec_planner planner,
+                    cfd_spec *s) {
+  memset(s, 0, sizeof(*s));
+  fftw_mpi_init();
+  s->dim = dim;
+  s->ncomp = dim;
+  s->n = n;
+  s->nc = n / 2 + 1;
+  s->n2p = 2 * s->nc;
+  s->kmax = (n - 1) / 3;
+  s->nu = nu;
+  s->forcing_a = forcing_a;
+  if (dim == 3) {
+    s->alloc = fftw_mpi_local_size_3d_transposed(n, n, s->nc, comm, &s->ln0, &s->l0, &s->lk, &s->lk0);
+    s->kb = n;
+  } else {
+    s->alloc = fftw_mpi_local_size_2d(n, s->nc, comm, &s->ln0, &s->l0);
+    s->lk = s->ln0;
+    s->lk0 = s->l0;
+    s->kb = 1;
+  }
+  s->nmodes = (size_t)s->lk * (size_t)s->kb * (size_t)s->nc;
+  int nw = dim == 3 ? 6 : 3;
+  for (int c = 0; c < s->ncomp; c++) {
+    s->u[c] = fftw_alloc_complex(s->alloc);
+    s->acc[c] = fftw_alloc_complex(s->alloc);
+    if (!s->u[c] || !s->acc[c]) return -1;
+    memset(s->u[c], 0, sizeof(fftw_complex) * (size_t)s->alloc);
+  }
+  for (int c = 0; c < nw; c++) {
+    s->w[c] = fftw_alloc_complex(s->alloc);
+    if (!s->w[c]) return -1;
+    memset(s->w[c], 0, sizeof(fftw_complex) * (size_t)s->alloc);
+  }
+  s->k2 = fftw_alloc_real(s->nmodes ? s->nmodes : 1);
+  s->e1 = fftw_alloc_real(s->nmodes ? s->nmodes : 1);
+  s->keep = malloc(s->nmodes ? s->nmodes : 1);
+  if (!s->k2 || !s->e1 || !s->keep) return -1;
+  size_t m = 0;
+  for (ptrdiff_t a = 0; a < s->lk; a++) {
+    long ky = wrapk(s->lk0 + a, n);
+    for (long b = 0; b < s->kb; b++) {
+      long kz = dim == 3 ? wrapk(b, n) : 0;
+      for (long kx = 0; kx < s->nc; kx++, m++) {
+        s->k2[m] = (double)(kx * kx + ky * ky + kz * kz);
+        s->keep[m] = labs(kx) <= s->kmax && labs(ky) <= s->kmax && labs(kz) <= s->kmax;
+      }
+    }
+  }
+
+  make_plans(s, comm, plan_flags(planner));
+  if (!s->fwd || !s->bwd) return -2;
+  /* Planning may have scribbled over the buffers. */
+  for (int c = 0; c < nw; c++) memset(s->w[c], 0, sizeof(fftw_complex) * (size_t)s->alloc);
+  return 0;
+}
+
+void cfd_spec_destroy(cfd_spec *s) {
+  if (s->fwd) fftw_destroy_plan(s->fwd);
+  if (s->bwd) fftw_destroy_plan(s->bwd);
+  for (int c = 0; c < 3; c++) {
+    fftw_free(s->u[c]);
+    fftw_free(s->acc[c]);
+  }
+  for (int c = 0; c < 6; c++) fftw_free(s->w[c]);
+  fftw_free(s->k2);
+  fftw_free(s->e1);
+  free(s->keep);
+  memset(s, 0, sizeof(*s));
+}
+
+static void fft_fwd(cfd_spec *s, fftw_complex *buf) {
+  double t0 = now();
+  fftw_mpi_execute_dft_r2c(s->fwd, (double *)buf, buf);
+  s->time_fft += now() - t0;
+  s->nfft++;
+}
+static void fft_bwd(cfd_spec *s, fftw_complex *buf) {
+  double t0 = now();
+  fftw_mpi_execute_dft_c2r(s->bwd, buf, (double *)buf);
+  s->time_fft += now() - t0;
+  s->nfft++;
+}
+
+static long real_rows(const cfd_spec *s) { return (long)s->ln0 * (s->dim == 3 ? s->n : 1); }
+
+/* Wave vector of local mode m (kx, ky, kz). */
+static inline void mode_k(const cfd_spec *s, size_t m, double k[3]) {
+  size_t kx = m % (size_t)s->nc, r = m / (size_t)s->nc;
+  size_t b = r % (size_t)s->kb, a = r / (size_t)s->kb;
+  k[0] = (double)kx;
+  k[1] = (double)wrapk(s->lk0 + (long)a, s->n);
+  k[2] = s->dim == 3 ? (double)wrapk((long)b, s->n) : 0.0;
+}
+
+/* Loop over local modes with their wave vector: m runs 0..nmodes-1 in storage order. */
+#define FOR_MODES(s, m, kx, ky, kz)                                                  \
+  for (ptrdiff_t a_ = 0, m = 0; a_ < (s)->lk; a_++)                                  \
+    for (long b_ = 0, ky = wrapk((s)->lk0 + a_, (s)->n); b_ < (s)->kb; b_++)         \
+      for (long kx = 0, kz = (s)->dim == 3 ? wrapk(b_, (s)->n) : 0; kx < (s)->nc; kx++, m++)
+
+/* Scale by 1/n^d, apply the 2/3 rule and project onto divergence-free fields, on v[0..ncomp-1]. */
+static void project_dealias(cfd_spec *s, fftw_complex *const *v, double scale) {
+  if (s->dim == 3) {
+    FOR_MODES(s, m, kx, ky, kz) {
+      if (!s->keep[m] || s->k2[m] == 0.0) {
+        v[0][m] = v[1][m] = v[2][m] = 0.0;
+        continue;
+      }
+      double complex kv = ((double)kx * v[0][m] + (double)ky * v[1][m] + (double)kz * v[2][m]) / s->k2[m];
+      v[0][m] = scale * (v[0][m] - (double)kx * kv);
+      v[1][m] = scale * (v[1][m] - (double)ky * kv);
+      v[2][m] = scale * (v[2][m] - (double)kz * kv);
+    }
+  } else {
+    FOR_MODES(s, m, kx, ky, kz) {
+      (void)kz;
+      if (!s->keep[m] || s->k2[m] == 0.0) {
+        v[0][m] = v[1][m] = 0.0;
+        continue;
+      }
+      double complex kv = ((double)kx * v[0][m] + (double)ky * v[1][m]) / s->k2[m];
+      v[0][m] = scale * (v[0][m] - (double)kx * kv);
+      v[1][m] = scale * (v[1][m] - (double)ky * kv);
+    }
+  }
+}
+
+/* Nonlinear term P[u x omega] of the stage velocity held (Fourier) in w[0..ncomp-1]; result in the
+ * same buffers, dealiased, projected and normalised. 9 FFTs in 3D, 5 in 2D. */
+static void nonlinear(cfd_spec *s) {
+  fftw_complex **w = s->w;
+  if (s->dim == 3) {
+    FOR_MODES(s, m, kx, ky, kz) {
+      double complex ux = w[0][m], uy = w[1][m], uz = w[2][m];
+      w[3][m] = I * ((double)ky * uz - (double)kz * uy);
+      w[4][m] = I * ((double)kz * ux - (double)kx * uz);
+      w[5][m] = I * ((double)kx * uy - (double)ky * ux);
+    }
+    for (int c = 0; c < 6; c++) fft_bwd(s, w[c]);
+  } else {
+    FOR_MODES(s, m, kx, ky, kz) {
+      (void)kz;
+      w[2][m] = I * ((double)kx * w[1][m] - (double)ky * w[0][m]);
+    }
+    for (int c = 0; c < 3; c++) fft_bwd(s, w[c]);
+  }
+  long rows = real_rows(s), n = s->n, n2p = s->n2p;
+  double umax = 0.0;
+  double *r[6];
+  for (int c = 0; c < (s->dim == 3 ? 6 : 3); c++) r[c] = (double *)w[c];
+  for (long row = 0; row < rows; row++) {
+    size_t o = (size_t)row * (size_t)n2p;
+    if (s->dim == 3) {
+      double *ux = r[0] + o, *uy = r[1] + o, *uz = r[2] + o;
+      const double *ox = r[3] + o, *oy = r[4] + o, *oz = r[5] + o;
+      for (long i = 0; i < n; i++) {
+        double a = ux[i], b = uy[i], c = uz[i];
+        double sum = fabs(a) + fabs(b) + fabs(c);
+        if (sum > umax) umax = sum;
+        ux[i] = b * oz[i] - c * oy[i];
+        uy[i] = c * ox[i] - a * oz[i];
+        uz[i] = a * oy[i] - b * ox[i];
+      }
+    } else {
+      double *ux = r[0] + o, *uy = r[1] + o;
+      const double *oz = r[2] + o;
+      for (long i = 0; i < n; i++) {
+        double a = ux[i], b = uy[i];
+        double sum = fabs(a) + fabs(b);
+        if (sum > umax) umax = sum;
+        ux[i] = b * oz[i];
+        uy[i] = -a * oz[i];
+      }
+    }
+  }
+  s->umax_local = umax;
+  for (int c = 0; c < s->ncomp; c++) fft_fwd(s, w[c]);
+  project_dealias(s, w, 1.0 / pow((double)n, s->dim));
+}
+
+void cfd_spec_rk4_first(cfd_spec *s) {
+  for (int c = 0; c < s->ncomp; c++) memcpy(s->w[c], s->u[c], sizeof(fftw_complex) * s->nmodes);
+  nonlinear(s);
+}
+
+/* Integrating factor of the linear operator L = -nu k^2 + A (A on resolved modes, k != 0). */
+void cfd_spec_rk4_finish(cfd_spec *s, double h) {
+  fftw_complex **u = s->u, **acc = s->acc, **w = s->w;
+  int nc = s->ncomp;
+  for (size_t m = 0; m < s->nmodes; m++) {
+    double lin = -s->nu * s->k2[m] + (s->k2[m] > 0.0 ? s->forcing_a : 0.0);
+    s->e1[m] = exp(0.5 * h * lin);
+  }
+  /* stage 1 (w = k1) */
+  for (int c = 0; c < nc; c++)
+    for (size_t m = 0; m < s->nmodes; m++) {
+      double e1 = s->e1[m], e2 = e1 * e1;
+      double complex uk = u[c][m], k1 = w[c][m];
+      acc[c][m] = e2 * (uk + (h / 6.0) * k1);
+      w[c][m] = e1 * (uk + 0.5 * h * k1);
+    }
+  nonlinear(s); /* k2 */
+  for (int c = 0; c < nc; c++)
+    for (size_t m = 0; m < s->nmodes; m++) {
+      double e1 = s->e1[m];
+      double complex k2 = w[c][m];
+      acc[c][m] += (h / 3.0) * e1 * k2;
+      w[c][m] = e1 * u[c][m] + 0.5 * h * k2;
+    }
+  nonlinear(s); /* k3 */
+  for (int c = 0; c < nc; c++)
+    for (size_t m = 0; m < s->nmodes; m++) {
+      double e1 = s->e1[m], e2 = e1 * e1;
+      double complex k3 = w[c][m];
+      acc[c][m] += (h / 3.0) * e1 * k3;
+      w[c][m] = e2 * u[c][m] + h * e1 * k3;
+    }
+  nonlinear(s); /* k4 */
+  for (int c = 0; c < nc; c++)
+    for (size_t m = 0; m < s->nmodes; m++) u[c][m] = acc[c][m] + (h / 6.0) * w[c][m];
+}
+
+/* Real-space fields of w[0..ncomp-1] -> state: forward FFT, normalise, dealias, project. */
+static void state_from_real(cfd_spec *s) {
+  for (int c = 0; c < s->ncomp; c++) fft_fwd(s, s->w[c]);
+  project_dealias(s, s->w, 1.0 / pow((double)s->n, s->dim));
+  for (int c = 0; c < s->ncomp; c++) {
+    memset(s->u[c], 0, sizeof(fftw_complex) * (size_t)s->alloc);
+    memcpy(s->u[c], s->w[c], sizeof(fftw_complex) * s->nmodes);
+  }
+}
+
+void cfd_spec_init_tgv(cfd_spec *s) {
+  long n = s->n, n2p = s->n2p;
+  double h = 2.0 * M_PI / (double)n;
+  double *r[3];
+  for (int c = 0; c < s->ncomp; c++) r[c] = (double *)s->w[c];
+  for (long p = 0; p < s->ln0; p++) {
+    long ymax = s->dim == 3 ? n : 1;
+    for (long q = 0; q < ymax; q++) {
+      size_t o = ((size_t)p * (size_t)ymax + (size_t)q) * (size_t)n2p;
+      double y, cz;
+      if (s->dim == 3) {
+        y = h * (double)q;
+        cz = cos(h * (double)(s->l0 + p));
+      } else {
+        y = h * (double)(s->l0 + p);
+        cz = 1.0;
+      }
+      for (long i = 0; i < n; i++) {
+        double x = h * (double)i;
+        r[0][o + i] = sin(x) * cos(y) * cz;
+        r[1][o + i] = -cos(x) * sin(y) * cz;
+        if (s->dim == 3) r[2][o + i] = 0.0;
+      }
+    }
+  }
+  state_from_real(s);
+}
+
+static uint64_t splitmix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+void cfd_spec_init_random(cfd_spec *s, double k0, unsigned long seed) {
+  long n = s->n, n2p = s->n2p, ymax = s->dim == 3 ? n : 1;
+  /* White noise hashed from (seed, component, global point): the same field on any rank count. */
+  for (int c = 0; c < s->ncomp; c++) {
+    double *r = (double *)s->w[c];
+    for (long p = 0; p < s->ln0; p++)
+      for (long q = 0; q < ymax; q++)
+        for (long i = 0; i < n; i++) {
+          uint64_t g = ((uint64_t)(s->l0 + p) * (uint64_t)ymax + (uint64_t)q) * (uint64_t)n + (uint64_t)i;
+          uint64_t hsh = splitmix64(splitmix64((uint64_t)seed * 4 + (uint64_t)c) ^ g);
+          r[((size_t)p * (size_t)ymax + (size_t)q) * (size_t)n2p + (size_t)i] =
+              (double)(hsh >> 11) * 0x1.0p-53 - 0.5;
+        }
+  }
+  state_from_real(s);
+  /* White noise has E(k) ~ k^(d-1); shape it to k^4 exp(-2 (k/k0)^2). */
+  double p = 0.5 * (4.0 - (double)(s->dim - 1));
+  for (size_t m = 0; m < s->nmodes; m++) {
+    double k = sqrt(s->k2[m]);
+    double f = k > 0.0 ? pow(k, p) * exp(-(k / k0) * (k / k0)) : 0.0;
+    for (int c = 0; c < s->ncomp; c++) s->u[c][m] *= f;
+  }
+}
+
+void cfd_spec_scale(cfd_spec *s, double factor) {
+  for (int c = 0; c < s->ncomp; c++)
+    for (size_t m = 0; m < s->nmodes; m++) s->u[c][m] *= factor;
+}
+
+void cfd_spec_local_sums(const cfd_spec *s, double sums[3]) {
+  double e = 0.0, z = 0.0, dmax = 0.0;
+  for (size_t m = 0; m < s->nmodes; m++) {
+    double wt = (m % (size_t)s->nc) == 0 ? 0.5 : 1.0; /* kx > 0 stands for its conjugate too */
+    double a = 0.0;
+    double complex div = 0.0;
+    double k[3];
+    mode_k(s, m, k);
+    for (int c = 0; c < s->ncomp; c++) {
+      a += creal(s->u[c][m]) * creal(s->u[c][m]) + cimag(s->u[c][m]) * cimag(s->u[c][m]);
+      div += k[c] * s->u[c][m];
+    }
+    e += wt * a;
+    z += wt * a * s->k2[m];
+    if (cabs(div) > dmax) dmax = cabs(div);
+  }
+  sums[0] = e;
+  sums[1] = z;
+  sums[2] = dmax;
+}
+
+int cfd_spec_nbins(const cfd_spec *s) { return (int)(sqrt(3.0) * (double)(s->n / 2)) + 2; }
+
+void cfd_spec_local_spectrum(const cfd_spec *s, double *bins, int nbins) {
+  memset(bins, 0, sizeof(double) * (size_t)nbins);
+  for (size_t m = 0; m < s->nmodes; m++) {
+    double wt = (m % (size_t)s->nc) == 0 ? 0.5 : 1.0;
+    int shell = (int)floor(sqrt(s->k2[m]) + 0.5);
+    if (shell >= nbins) continue;
+    double a = 0.0;
+    for (int c = 0; c < s->ncomp; c++)
+      a += creal(s->u[c][m]) * creal(s->u[c][m]) + cimag(s->u[c][m]) * cimag(s->u[c][m]);
+    bins[shell] += wt * a;
+  }
+}
+
+void cfd_spec_velocity_real(cfd_spec *s, int c, double *dst) {
+  memset(s->w[0], 0, sizeof(fftw_complex) * (size_t)s->alloc);
+  memcpy(s->w[0], s->u[c], sizeof(fftw_complex) * s->nmodes);
+  fft_bwd(s, s->w[0]);
+  const double *r = (const double *)s->w[0];
+  long rows = real_rows(s);
+  for (long row = 0; row < rows; row++)
+    memcpy(dst + (size_t)row * (size_t)s->n, r + (size_t)row * (size_t)s->n2p, sizeof(double) * (size_t)s->n);
+}
+
+double cfd_spec_time_fft_pairs(cfd_spec *s, int pairs) {
+  int nw = s->dim == 3 ? 6 : 3;
+  for (int c = 0; c < nw; c++) memset(s->w[c], 0, sizeof(fftw_complex) * (size_t)s->alloc);
+  double t0 = now();
+  for (int p = 0; p < pairs; p++) {
+    fftw_mpi_execute_dft_r2c(s->fwd, (double *)s->w[p % nw], s->w[p % nw]);
+    fftw_mpi_execute_dft_c2r(s->bwd, s->w[p % nw], (double *)s->w[p % nw]);
+  }
+  return now() - t0;
+}
