@@ -1,0 +1,162 @@
+/* proj_ops.c — the MAC-grid kernels. No MPI: every function works on this rank's owned box and
+ * reads ghosts that the caller has exchanged and filled (proj_bc). */
+#include <math.h>
+#include "proj.h"
+
+/* Flux of component c through the d-face between samples q and q + e_d (conservative form). */
+static inline double conv_flux(const proj_grid *g, const proj_params *prm, double *const u[3], int c, int d,
+                               size_t q) {
+  const long sd = g->stride[d], sc = g->stride[c];
+  const double *f = u[c];
+  const double U = (d == c) ? 0.5 * (f[q] + f[q + sc]) : 0.5 * (u[d][q + sd] + u[d][q + sd - sc]);
+  double fc;
+  if (prm->conv == CONV_CENTRAL)
+    fc = 0.5 * (f[q] + f[q + sd]);
+  else if (U >= 0) /* QUICK: upwind-biased quadratic interpolation */
+    fc = 0.75 * f[q] + 0.375 * f[q + sd] - 0.125 * f[q - sd];
+  else
+    fc = 0.75 * f[q + sd] + 0.375 * f[q] - 0.125 * f[q + 2 * sd];
+  return U * fc;
+}
+
+void proj_momentum_rhs(const proj_grid *g, const proj_params *prm, double *const u[3], double *const h[3]) {
+  for (int c = 0; c < g->ndims; c++) {
+    long b[3], e[3];
+    for (int d = 0; d < 3; d++) proj_unknown_range(g, prm, c, d, &b[d], &e[d]);
+    double inv_h[3], inv_h2[3];
+    for (int d = 0; d < 3; d++) {
+      inv_h[d] = 1.0 / g->h[d];
+      inv_h2[d] = prm->nu / (g->h[d] * g->h[d]);
+    }
+    const double *f = u[c];
+    double *out = h[c];
+    const double fc = prm->force[c];
+    for (long k = b[2]; k < e[2]; k++)
+      for (long j = b[1]; j < e[1]; j++)
+        for (long i = b[0]; i < e[0]; i++) {
+          const size_t q = proj_at(g, i, j, k);
+          double r = fc;
+          for (int d = 0; d < g->ndims; d++) {
+            const long sd = g->stride[d];
+            r -= (conv_flux(g, prm, u, c, d, q) - conv_flux(g, prm, u, c, d, q - sd)) * inv_h[d];
+            r += (f[q + sd] - 2.0 * f[q] + f[q - sd]) * inv_h2[d];
+          }
+          out[q] = r;
+        }
+  }
+}
+
+void proj_divergence(const proj_grid *g, double *const u[3], double *div) {
+  for (long k = 0; k < g->nl[2]; k++)
+    for (long j = 0; j < g->nl[1]; j++)
+      for (long i = 0; i < g->nl[0]; i++) {
+        const size_t q = proj_at(g, i, j, k);
+        double s = 0.0;
+        for (int d = 0; d < g->ndims; d++) s += (u[d][q + g->stride[d]] - u[d][q]) / g->h[d];
+        div[q] = s;
+      }
+}
+
+void proj_correct(const proj_grid *g, const proj_params *prm, double *const u[3], const double *phi, double coef) {
+  for (int c = 0; c < g->ndims; c++) {
+    long b[3], e[3];
+    for (int d = 0; d < 3; d++) proj_unknown_range(g, prm, c, d, &b[d], &e[d]);
+    /* outflow faces are corrected like unknowns (phi = 0 on them) */
+    if (g->at_lo[c] && prm->bc[2 * c].kind == BC_OUTFLOW) b[c] = 0;
+    if (g->at_hi[c] && prm->bc[2 * c + 1].kind == BC_OUTFLOW) e[c] = g->nl[c] + 1;
+    const long sc = g->stride[c];
+    const double a = coef / g->h[c];
+    double *f = u[c];
+    for (long k = b[2]; k < e[2]; k++)
+      for (long j = b[1]; j < e[1]; j++)
+        for (long i = b[0]; i < e[0]; i++) {
+          const size_t q = proj_at(g, i, j, k);
+          f[q] -= a * (phi[q] - phi[q - sc]);
+        }
+  }
+}
+
+double proj_max_abs(const proj_grid *g, const double *f) {
+  double m = 0.0;
+  for (long k = 0; k < g->nl[2]; k++)
+    for (long j = 0; j < g->nl[1]; j++)
+      for (long i = 0; i < g->nl[0]; i++) m = fmax(m, fabs(f[proj_at(g, i, j, k)]));
+  return m;
+}
+
+double proj_local_cfl_rate(const proj_grid *g, double *const u[3]) {
+  double m = 0.0;
+  for (long k = 0; k < g->nl[2]; k++)
+    for (long j = 0; j < g->nl[1]; j++)
+      for (long i = 0; i < g->nl[0]; i++) {
+        const size_t q = proj_at(g, i, j, k);
+        double r = 0.0;
+        for (int c = 0; c < g->ndims; c++) r += fmax(fabs(u[c][q]), fabs(u[c][q + g->stride[c]])) / g->h[c];
+        m = fmax(m, r);
+      }
+  return m;
+}
+
+double proj_kinetic_energy(const proj_grid *g, double *const u[3]) {
+  double s = 0.0, vol = 1.0;
+  for (int d = 0; d < g->ndims; d++) vol *= g->h[d];
+  for (long k = 0; k < g->nl[2]; k++)
+    for (long j = 0; j < g->nl[1]; j++)
+      for (long i = 0; i < g->nl[0]; i++) {
+        const size_t q = proj_at(g, i, j, k);
+        for (int c = 0; c < g->ndims; c++) {
+          const double uc = 0.5 * (u[c][q] + u[c][q + g->stride[c]]);
+          s += 0.5 * uc * uc * vol;
+        }
+      }
+  return s;
+}
+
+double proj_max_change(const proj_grid *g, const proj_params *prm, double *const u[3], double *const uold[3]) {
+  double m = 0.0;
+  for (int c = 0; c < g->ndims; c++) {
+    long b[3], e[3];
+    for (int d = 0; d < 3; d++) proj_unknown_range(g, prm, c, d, &b[d], &e[d]);
+    for (long k = b[2]; k < e[2]; k++)
+      for (long j = b[1]; j < e[1]; j++)
+        for (long i = b[0]; i < e[0]; i++) {
+          const size_t q = proj_at(g, i, j, k);
+          m = fmax(m, fabs(u[c][q] - uold[c][q]));
+        }
+  }
+  return m;
+}
+
+void proj_cell_velocity(const proj_grid *g, int c, const double *u, double *out) {
+  const long sc = g->stride[c];
+  for (long k = 0; k < g->nl[2]; k++)
+    for (long j = 0; j < g->nl[1]; j++)
+      for (long i = 0; i < g->nl[0]; i++) {
+        const size_t q = proj_at(g, i, j, k);
+        out[q] = 0.5 * (u[q] + u[q + sc]);
+      }
+}
+
+/* Component a of the vorticity on the edge at the low b- and low cc-faces of cell q. */
+static inline double edge_vort(const proj_grid *g, double *const u[3], int b, int cc, size_t q) {
+  const long sb = g->stride[b], sc = g->stride[cc];
+  return (u[cc][q] - u[cc][q - sb]) / g->h[b] - (u[b][q] - u[b][q - sc]) / g->h[cc];
+}
+
+void proj_vorticity(const proj_grid *g, double *const u[3], double *out) {
+  for (long k = 0; k < g->nl[2]; k++)
+    for (long j = 0; j < g->nl[1]; j++)
+      for (long i = 0; i < g->nl[0]; i++) {
+        const size_t q = proj_at(g, i, j, k);
+        double mag2 = 0.0, wz = 0.0;
+        for (int a = (g->ndims == 2 ? 2 : 0); a < 3; a++) {
+          const int b = (a + 1) % 3, cc = (a + 2) % 3;
+          const long sb = g->stride[b], sc = g->stride[cc];
+          const double w = 0.25 * (edge_vort(g, u, b, cc, q) + edge_vort(g, u, b, cc, q + sb) +
+                                   edge_vort(g, u, b, cc, q + sc) + edge_vort(g, u, b, cc, q + sb + sc));
+          mag2 += w * w;
+          wz = w;
+        }
+        out[q] = g->ndims == 2 ? wz : sqrt(mag2);
+      }
+}

@@ -1,0 +1,213 @@
+/* proj_poisson_petsc.c — the pressure Poisson problem through PETSc KSP on a DMDA laid out
+ * exactly like the whpc decomposition: same process grid, same ownership ranges (lx, ly, lz
+ * from whpc_decomp_rank_box), ranks renumbered x fastest as DMDA expects. So vector entries map
+ * one to one onto this rank's owned cells and no data moves before or after a solve.
+ *
+ * Operator: A = -lap (symmetric positive semi-definite), assembled once. Default solver: CG with
+ * geometric multigrid on the DMDA hierarchy (cell-centred Q0 coarsening, Galerkin coarse
+ * operators, Chebyshev/Jacobi smoothing, SVD on the coarse grid), overridable through
+ * petsc.options. Pure Neumann/periodic problems carry the constant null space. The previous
+ * increment is the initial guess (warm start). */
+#include <petscdmda.h>
+#include <petscksp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "proj.h"
+
+#define PCALL(x)                                                                                    \
+  do {                                                                                              \
+    PetscErrorCode pe_ = (x);                                                                       \
+    if (pe_) return WHPC_RAISE(WHPC_ERR_NUMERIC, "PETSc error %d in %s", (int)pe_, #x);             \
+  } while (0)
+
+typedef struct {
+  const proj_grid *g;
+  MPI_Comm comm;
+  DM da;
+  Mat A;
+  Vec x, b;
+  KSP ksp;
+  MatNullSpace ns;
+} petsc_solver;
+
+static int ownership(whpc_decomp_t dec, const proj_grid *g, int d, PetscInt **l, int *p) {
+  int dims[3];
+  whpc_decomp_dims(dec, dims);
+  *p = dims[d] > 0 ? dims[d] : 1;
+  PetscInt *v;
+  WHPC_MALLOC(v, *p);
+  long start = 0;
+  for (int q = 0; q < *p; q++) {
+    long gidx[3] = {0, 0, 0};
+    gidx[d] = start;
+    whpc_box b;
+    whpc_decomp_rank_box(dec, whpc_decomp_owner(dec, gidx), &b);
+    v[q] = (PetscInt)(b.hi[d] - b.lo[d]);
+    start = b.hi[d];
+  }
+  if (start != g->n[d]) {
+    free(v);
+    return WHPC_RAISE(WHPC_ERR_MPI, "ownership ranges of direction %d do not cover the grid", d);
+  }
+  *l = v;
+  return WHPC_OK;
+}
+
+static int assemble(petsc_solver *s, const proj_params *prm) {
+  const proj_grid *g = s->g;
+  PCALL(DMCreateMatrix(s->da, &s->A));
+  for (long k = 0; k < g->nl[2]; k++)
+    for (long j = 0; j < g->nl[1]; j++)
+      for (long i = 0; i < g->nl[0]; i++) {
+        MatStencil row, col[7];
+        PetscScalar val[7];
+        const long gi[3] = {g->lo[0] + i, g->lo[1] + j, g->lo[2] + k};
+        row.i = (PetscInt)gi[0];
+        row.j = (PetscInt)gi[1];
+        row.k = (PetscInt)gi[2];
+        row.c = 0;
+        int nc = 1;
+        double diag = 0.0;
+        for (int d = 0; d < g->ndims; d++) {
+          const double a = 1.0 / (g->h[d] * g->h[d]);
+          for (int side = 0; side < 2; side++) {
+            const int edge = side ? gi[d] == g->n[d] - 1 : gi[d] == 0;
+            const proj_bc_kind kind = prm->bc[2 * d + side].kind;
+            if (!edge || kind == BC_PERIODIC) {
+              col[nc] = row;
+              if (d == 0) col[nc].i += side ? 1 : -1;
+              if (d == 1) col[nc].j += side ? 1 : -1;
+              if (d == 2) col[nc].k += side ? 1 : -1;
+              val[nc++] = -a;
+              diag += a;
+            } else if (kind == BC_OUTFLOW) {
+              diag += 2.0 * a; /* phi = 0 on the face: ghost = -phi */
+            }                  /* else Neumann: no flux */
+          }
+        }
+        col[0] = row;
+        val[0] = diag;
+        PCALL(MatSetValuesStencil(s->A, 1, &row, nc, col, val, INSERT_VALUES));
+      }
+  PCALL(MatAssemblyBegin(s->A, MAT_FINAL_ASSEMBLY));
+  PCALL(MatAssemblyEnd(s->A, MAT_FINAL_ASSEMBLY));
+  return WHPC_OK;
+}
+
+int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *prm, void **impl) {
+  petsc_solver *s;
+  WHPC_MALLOC(s, 1);
+  s->g = g;
+  WHPC_CALL(proj_comm_dmda_order(dec, &s->comm));
+  PetscInt *l[3] = {NULL, NULL, NULL};
+  int p[3] = {1, 1, 1};
+  for (int d = 0; d < g->ndims; d++) WHPC_CALL(ownership(dec, g, d, &l[d], &p[d]));
+  DMBoundaryType bt[3];
+  for (int d = 0; d < 3; d++) bt[d] = prm->bc[2 * d].kind == BC_PERIODIC ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
+  if (g->ndims == 2)
+    PCALL(DMDACreate2d(s->comm, bt[0], bt[1], DMDA_STENCIL_STAR, (PetscInt)g->n[0], (PetscInt)g->n[1], p[0], p[1],
+                       1, 1, l[0], l[1], &s->da));
+  else
+    PCALL(DMDACreate3d(s->comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, (PetscInt)g->n[0], (PetscInt)g->n[1],
+                       (PetscInt)g->n[2], p[0], p[1], p[2], 1, 1, l[0], l[1], l[2], &s->da));
+  for (int d = 0; d < 3; d++) free(l[d]);
+  PCALL(DMDASetInterpolationType(s->da, DMDA_Q0)); /* cell-centred hierarchy: n -> n/2 */
+  PCALL(DMSetUp(s->da));
+  PetscInt xs, ys, zs, xm, ym, zm;
+  PCALL(DMDAGetCorners(s->da, &xs, &ys, &zs, &xm, &ym, &zm));
+  if (xs != g->lo[0] || ys != g->lo[1] || xm != g->nl[0] || ym != g->nl[1] || (g->ndims == 3 && (zs != g->lo[2] || zm != g->nl[2])))
+    return WHPC_RAISE(WHPC_ERR_MPI, "the PETSc DMDA does not own the same box as the whpc decomposition");
+  WHPC_CALL(assemble(s, prm));
+  PCALL(DMCreateGlobalVector(s->da, &s->x));
+  PCALL(VecDuplicate(s->x, &s->b));
+  int singular = 1;
+  for (int f = 0; f < 2 * g->ndims; f++)
+    if (prm->bc[f].kind == BC_OUTFLOW) singular = 0;
+  if (singular) {
+    PCALL(MatNullSpaceCreate(s->comm, PETSC_TRUE, 0, NULL, &s->ns));
+    PCALL(MatSetNullSpace(s->A, s->ns));
+  }
+  /* Multigrid levels: halve while every rank keeps >= 2 cells per direction and the coarse
+   * grid stays >= 4 cells (so the DMDA hierarchy exists on this process grid). */
+  int levels = 1;
+  for (;;) {
+    int ok = 1;
+    for (int d = 0; d < g->ndims; d++) {
+      const long f = 1L << levels;
+      long minl = g->n[d] / p[d];
+      if (g->n[d] % f || g->n[d] / f < 4 || minl / f < 2) ok = 0;
+    }
+    if (!ok || levels >= 8) break;
+    levels++;
+  }
+  char defaults[512];
+  snprintf(defaults, sizeof defaults,
+           "-ksp_type cg -pc_type mg -pc_mg_levels %d -pc_mg_galerkin both -mg_levels_ksp_type chebyshev "
+           "-mg_levels_pc_type jacobi -mg_coarse_pc_type redundant -mg_coarse_redundant_pc_type svd",
+           levels);
+  PCALL(PetscOptionsInsertString(NULL, defaults));
+  if (prm->petsc_options && *prm->petsc_options) {
+    PetscErrorCode pe = PetscOptionsInsertString(NULL, prm->petsc_options);
+    if (pe) return WHPC_RAISE(WHPC_ERR_INPUT, "petsc.options: PETSc cannot parse \"%s\"", prm->petsc_options);
+  }
+  PCALL(KSPCreate(s->comm, &s->ksp));
+  PCALL(KSPSetDM(s->ksp, s->da));
+  PCALL(KSPSetDMActive(s->ksp, PETSC_FALSE));
+  PCALL(KSPSetOperators(s->ksp, s->A, s->A));
+  PCALL(KSPSetTolerances(s->ksp, prm->pressure_rtol, 1e-300, PETSC_DEFAULT, 10000));
+  PCALL(KSPSetNormType(s->ksp, KSP_NORM_UNPRECONDITIONED));
+  PCALL(KSPSetInitialGuessNonzero(s->ksp, PETSC_TRUE));
+  PCALL(KSPSetFromOptions(s->ksp));
+  PCALL(KSPSetUp(s->ksp));
+  *impl = s;
+  return WHPC_OK;
+}
+
+int proj_petsc_solve(void *impl, const double *rhs, double *phi, int *iterations) {
+  petsc_solver *s = impl;
+  const proj_grid *g = s->g;
+  PetscScalar *xb, *bb;
+  PCALL(VecGetArray(s->x, &xb));
+  PCALL(VecGetArray(s->b, &bb));
+  size_t m = 0;
+  for (long k = 0; k < g->nl[2]; k++)
+    for (long j = 0; j < g->nl[1]; j++)
+      for (long i = 0; i < g->nl[0]; i++, m++) {
+        const size_t q = proj_at(g, i, j, k);
+        bb[m] = -rhs[q]; /* A = -lap */
+        xb[m] = phi[q];
+      }
+  PCALL(VecRestoreArray(s->x, &xb));
+  PCALL(VecRestoreArray(s->b, &bb));
+  if (s->ns) PCALL(MatNullSpaceRemove(s->ns, s->b));
+  PCALL(KSPSolve(s->ksp, s->b, s->x));
+  KSPConvergedReason reason;
+  PetscInt its;
+  PCALL(KSPGetConvergedReason(s->ksp, &reason));
+  PCALL(KSPGetIterationNumber(s->ksp, &its));
+  *iterations = (int)its;
+  if (reason < 0)
+    return WHPC_RAISE(WHPC_ERR_NUMERIC, "the pressure solve did not converge (KSP reason %s after %d iterations)",
+                      KSPConvergedReasons[reason], (int)its);
+  if (s->ns) PCALL(MatNullSpaceRemove(s->ns, s->x));
+  PCALL(VecGetArray(s->x, &xb));
+  m = 0;
+  for (long k = 0; k < g->nl[2]; k++)
+    for (long j = 0; j < g->nl[1]; j++)
+      for (long i = 0; i < g->nl[0]; i++, m++) phi[proj_at(g, i, j, k)] = xb[m];
+  PCALL(VecRestoreArray(s->x, &xb));
+  return WHPC_OK;
+}
+
+void proj_petsc_destroy(void *impl) {
+  petsc_solver *s = impl;
+  if (!s) return;
+  KSPDestroy(&s->ksp);
+  MatNullSpaceDestroy(&s->ns);
+  MatDestroy(&s->A);
+  VecDestroy(&s->x);
+  VecDestroy(&s->b);
+  DMDestroy(&s->da);
+  MPI_Comm_free(&s->comm);
+  free(s);
+}
