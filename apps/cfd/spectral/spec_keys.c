@@ -5,7 +5,7 @@ const whpc_cfg_key cfd_spectral_keys[] = {
     {"spectral.case", WHPC_CFG_ENUM, "tgv3d", "", WHPC_CFG_ANY, "tgv3d|tgv2d|isotropic",
      "tgv3d: Taylor-Green vortex in [0,2pi]^3 (compared with the 512^3 reference at nu = 1/1600); "
      "tgv2d: 2D Taylor-Green (exact decay); isotropic: random field, optionally Lundgren-forced"},
-    {"spectral.n", WHPC_CFG_INT, "64", "", 4, 8192, NULL,
+    {"spectral.n", WHPC_CFG_INT, "64", "", 2, 8192, NULL,
      "grid points per direction (even; a multiple of the rank count, slab decomposition)"},
     {"spectral.nu", WHPC_CFG_REAL, "0.000625", "m2 s-1", WHPC_CFG_ANY, NULL,
      "kinematic viscosity (> 0; TGV Re = 1600 is 1/1600)"},

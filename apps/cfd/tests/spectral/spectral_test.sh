@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# ctest driver of the spectral solver tests: spectral_test.sh EXE SOURCE_DIR MODE [NP] [N]
+# Runs whpc-cfd (solver = spectral) through $WHPC_MPIEXEC and asserts on report.json/diagnostics.csv
+# with check_report.py. Every run is small (n <= 64) and uses planner = estimate unless it tests
+# wisdom, so results do not depend on timing.
+set -uo pipefail
+exe=$1; src=$2; mode=$3; np=${4:-1}; n=${5:-32}
+here=$(cd "$(dirname "$0")" && pwd)
+check="/usr/bin/python3 $here/check_report.py"
+work="$PWD/spectral-$mode-np$np-n$n"
+rm -rf "$work"; mkdir -p "$work"
+printf 'solver = spectral\n' > "$work/base.ini"
+mpirun_() { local p=$1; shift; $WHPC_MPIEXEC ${WHPC_NUMPROC_FLAG:--n} "$p" "$exe" "$work/base.ini" "$@"; }
+common=(spectral.planner=estimate spectral.wisdom_dir=none log.progress_interval=60)
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+case $mode in
+tgv2d)  # exact decay of the 2D Taylor-Green vortex to round-off
+  mpirun_ "$np" "${common[@]}" spectral.case=tgv2d spectral.n=32 spectral.nu=0.01 spectral.t_end=5 \
+    output.dir="$work/out" || fail "run"
+  $check validation "$work/out/report.json" tgv2d_energy_rel_error || fail "2D TGV decay"
+  $check le "$work/out/report.json" results.final.div_max 1e-13 || fail "divergence" ;;
+tgv3d)  # 3D TGV Re = 1600 vs the 512^3 reference over t <= 2, and the energy budget
+  mpirun_ "$np" "${common[@]}" spectral.case=tgv3d spectral.n="$n" spectral.t_end=2 spectral.spectrum_times=0,2 \
+    output.dir="$work/out" || fail "run"
+  $check validation "$work/out/report.json" tgv_early_eps_linf_rel || fail "early-time dissipation vs reference"
+  # -dEk/dt (2nd-order differences of Ek) against 2 nu Omega: measured 4.4e-4 at n = 32 (dt 0.1) and
+  # 1.1e-4 at n = 64 (dt 0.05); the difference is the finite-difference error, O(dt^2).
+  $check le "$work/out/report.json" results.budget.residual_rel 1e-3 || fail "energy budget"
+  [[ -s $work/out/spectra.csv ]] || fail "no spectra.csv" ;;
+inviscid)  # Euler: RK4 conserves the (dealiased, exactly conservative) energy to O(dt^4)
+  mpirun_ "$np" "${common[@]}" spectral.case=tgv3d spectral.n=32 spectral.inviscid=true spectral.t_end=2 \
+    spectral.reference=none output.dir="$work/out" || fail "run"
+  $check le "$work/out/report.json" results.budget.inviscid_energy_drift 1e-6 || fail "energy drift" ;;
+ranks)  # identical diagnostics on 1, 2 and 4 ranks (to summation order)
+  for p in 1 2 4; do
+    mpirun_ "$p" "${common[@]}" spectral.case=tgv3d spectral.n=32 spectral.t_end=1 spectral.reference=none \
+      output.dir="$work/np$p" || fail "run np$p"
+  done
+  $check same_series 1e-12 "$work/np1/diagnostics.csv" "$work/np2/diagnostics.csv" "$work/np4/diagnostics.csv" \
+    || fail "diagnostics differ between rank counts" ;;
+restart)  # a run restarted from its step-6 checkpoint continues bit for bit
+  mpirun_ "$np" "${common[@]}" spectral.case=tgv3d spectral.n=32 spectral.max_steps=12 spectral.checkpoint_every=6 \
+    spectral.reference=none output.dir="$work/full" || fail "full run"
+  ck=$(ls "$work"/full/checkpoints/*0000000006.ckpt 2>/dev/null | head -1)
+  [[ -n $ck ]] || fail "no step-6 checkpoint in $work/full/checkpoints"
+  mpirun_ "$np" "${common[@]}" spectral.case=tgv3d spectral.n=32 spectral.max_steps=12 spectral.restart="$ck" \
+    spectral.reference=none output.dir="$work/restarted" || fail "restarted run"
+  $check eq "$work/restarted/report.json" results.restarted 1 || fail "did not restart"
+  $check identical_tail "$work/full/diagnostics.csv" "$work/restarted/diagnostics.csv" || fail "restart not bit-identical" ;;
+wisdom)  # FFTW wisdom is saved on the first run and reused by the second
+  for i in 1 2; do
+    mpirun_ "$np" spectral.planner=measure spectral.wisdom_dir="$work/wisdom" spectral.n=16 \
+      spectral.max_steps=2 spectral.reference=none output.dir="$work/run$i" || fail "run $i"
+  done
+  $check eq "$work/run1/report.json" results.fftw.wisdom created || fail "wisdom not created"
+  $check eq "$work/run2/report.json" results.fftw.wisdom reused || fail "wisdom not reused" ;;
+bad)  # bad input: one-line error naming the key, exit status 1, on every rank count
+  expect_error() {  # NP PATTERN ARGS...
+    local p=$1 pat=$2; shift 2
+    mpirun_ "$p" "${common[@]}" output.dir="$work/bad" "$@" >"$work/out.txt" 2>"$work/err.txt"
+    local rc=$?
+    local lines; lines=$(grep -c 'error:' "$work/err.txt")
+    [[ $rc -eq 1 ]] || fail "$* : exit $rc, expected 1"
+    [[ $lines -eq 1 ]] || { cat "$work/err.txt"; fail "$* : $lines error lines, expected 1"; }
+    grep -q -- "$pat" "$work/err.txt" || { cat "$work/err.txt"; fail "$* : message lacks '$pat'"; }
+    echo "ok: $* -> $(grep 'error:' "$work/err.txt")"
+  }
+  expect_error 4 "spectral.n.*multiple of the rank count" spectral.n=30
+  expect_error 4 "4 ranks but only 2 grid planes" spectral.n=2
+  expect_error 1 "spectral.n.*even" spectral.n=33
+  expect_error 2 "spectral.nu.*viscosity > 0" spectral.nu=-1
+  expect_error 1 "spectral.nu.*viscosity > 0" spectral.nu=0
+  expect_error 1 "spectral.forcing_a" spectral.case=isotropic spectral.forcing=lundgren
+  [[ ! -e $work/bad/report.json ]] || fail "a failed run left a report.json" ;;
+*) fail "unknown mode $mode" ;;
+esac
+echo "PASS: $mode"
