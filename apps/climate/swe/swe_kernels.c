@@ -202,7 +202,7 @@ void swe_local_sums(const swe_grid *gr, const double *h, const double *u, const 
           ar = gr->areav[jjc];
         }
         const double pv = zeta[kc] + fq[kc];
-        s->enstrophy += ar * 0.5 * pv * pv / hq;
+        if (hq > 0.0) s->enstrophy += ar * 0.5 * pv * pv / hq; /* case 1 has h = 0 off the bell */
       }
     }
   }

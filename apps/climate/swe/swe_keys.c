@@ -20,8 +20,9 @@ const whpc_cfg_key clim_swe_keys[] = {
      "FFT polar filter of the tendencies poleward of swe.filter_lat"},
     {"swe.filter_lat", WHPC_CFG_REAL, "60", "deg", 1, 89, NULL,
      "latitude poleward of which zonal waves are damped to the frequency they have there"},
-    {"swe.advection", WHPC_CFG_ENUM, "centered", "", WHPC_CFG_ANY, "centered|upwind3",
-     "face value of h in the mass flux: centred (energy-consistent) or third-order upwind-biased"},
+    {"swe.advection", WHPC_CFG_ENUM, "auto", "", WHPC_CFG_ANY, "auto|centered|upwind3",
+     "face value of h in the mass flux: centred (energy-consistent) or third-order upwind-biased; auto = "
+     "upwind3 for williamson1 (pure advection), centered otherwise"},
     {"swe.dims", WHPC_CFG_INT_LIST, "0 0", "", 0, 1 << 20, NULL,
      "process grid (longitude latitude); 0 = automatic"},
     {"swe.output_every", WHPC_CFG_REAL, "24", "h", 0, 1e6, NULL,
