@@ -77,6 +77,8 @@ int infer_plan_output(const infer_plan *p, int i, infer_tensor *out);
 /* Statistics: nodes after optimisation, fused nodes, bytes of activation buffers. */
 void infer_plan_stats(const infer_plan *p, int *nodes, int *fused, size_t *buffer_bytes,
                       int *nbuffers);
+/* Nodes executed by oneDNN primitives (0 with the reference backend). */
+int infer_plan_backend_nodes(const infer_plan *p);
 void infer_plan_free(infer_plan **p);
 
 /* A serialized TensorProto (.pb), as in ONNX test data. FLOAT stays float32; INT64/INT32

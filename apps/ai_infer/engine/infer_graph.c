@@ -476,7 +476,7 @@ int infer_plan_run(infer_plan *p, const infer_tensor *inputs) {
   }
   for (int o = 0; o < p->norder; ++o) {
     infer_node *n = &p->node[p->order[o]];
-    int rc = infer_ops[n->op].run(p, n);
+    int rc = n->prim ? infer_onednn_run(p, n) : infer_ops[n->op].run(p, n);
     if (rc) {
       char why[700];
       snprintf(why, sizeof why, "%.480s", infer_error());
@@ -503,4 +503,10 @@ void infer_plan_stats(const infer_plan *p, int *nodes, int *fused, size_t *bytes
   if (fused) *fused = p->nfused;
   if (bytes) *bytes = s;
   if (nbuf) *nbuf = p->nbuf;
+}
+
+int infer_plan_backend_nodes(const infer_plan *p) {
+  int c = 0;
+  for (int o = 0; o < p->norder; ++o) c += p->node[p->order[o]].prim != NULL;
+  return c;
 }

@@ -133,5 +133,6 @@ int infer_broadcast_shape(int na, const int64_t *a, int nb, const int64_t *b, in
 int infer_onednn_available(void);
 int infer_onednn_prepare(struct infer_plan_s *p);
 void infer_onednn_free(struct infer_plan_s *p);
+int infer_onednn_run(struct infer_plan_s *p, infer_node *n);
 
 #endif

@@ -6,3 +6,4 @@ int infer_onednn_prepare(struct infer_plan_s *p) {
   return infer_raise(INFER_EUNSUPPORTED, "engine.backend = onednn, but this build has no oneDNN");
 }
 void infer_onednn_free(struct infer_plan_s *p) {}
+int infer_onednn_run(struct infer_plan_s *p, infer_node *n) { return infer_raise(INFER_EUNSUPPORTED, "no oneDNN"); }

@@ -24,8 +24,8 @@ static int run(const infer_model *m, infer_backend be, int optimize, const infer
   int nodes, fused, nbuf;
   size_t bytes;
   infer_plan_stats(p, &nodes, &fused, &bytes, &nbuf);
-  printf("  plan batch %lld optimize %d: %d nodes, %d fused, %d buffers, %.1f KiB\n", (long long)x->dim[0],
-         optimize, nodes, fused, nbuf, bytes / 1024.0);
+  printf("  plan batch %lld optimize %d: %d nodes (%d on oneDNN), %d fused, %d buffers, %.1f KiB\n",
+         (long long)x->dim[0], optimize, nodes, infer_plan_backend_nodes(p), fused, nbuf, bytes / 1024.0);
   size_t nb = (size_t)infer_tensor_numel(y) * sizeof(float);
   *copy = malloc(nb);
   memcpy(*copy, y->data, nb);

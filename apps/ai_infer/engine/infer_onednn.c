@@ -1,0 +1,335 @@
+/* infer_onednn.c — oneDNN 2.6 backend (engine.backend = onednn).
+ * Conv2d (groups, dilations, fused bias + sum + eltwise post-ops) and 2-D Max/AveragePool
+ * run as oneDNN primitives; everything else keeps the reference kernel. A value produced by
+ * a oneDNN primitive lives in the primitive's (blocked) layout; it is reordered to the
+ * planned plain NCHW buffer only when a reference kernel or the caller needs it, and
+ * oneDNN consumers read the blocked copy directly (reordering only if they want another
+ * layout). Weights are reordered once, when the plan is made. */
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <oneapi/dnnl/dnnl.h>
+#include "infer_internal.h"
+#include "infer_ops.h"
+
+#define DN(call, what)                                                                         \
+  do {                                                                                         \
+    dnnl_status_t s_ = (call);                                                                 \
+    if (s_ != dnnl_success) return infer_raise(INFER_EUNSUPPORTED, "oneDNN %s failed (status %d)", what, (int)s_); \
+  } while (0)
+
+typedef struct {
+  dnnl_primitive_t prim, src_reorder, sum_reorder, out_reorder;
+  dnnl_memory_t src_repr, src_mem, wei_mem, bias_mem, dst_mem, dst_plain, sum_repr;
+  void *src_tmp, *wei, *dst_blk;
+  int has_bias;
+} dn_node;
+
+typedef struct {
+  dnnl_engine_t eng;
+  dnnl_stream_t strm;
+  int *blk;                   /* value -> producing oneDNN node + 1 (0 = plain only) */
+  dnnl_memory_desc_t *md;     /* representation of each value */
+  int *need_plain;
+} dn_plan;
+
+int infer_have_onednn(void) { return 1; }
+int infer_onednn_available(void) { return 1; }
+
+static void plain_md(const infer_value *v, dnnl_memory_desc_t *md) {
+  dnnl_dims_t d;
+  for (int k = 0; k < v->ndim; ++k) d[k] = v->dim[k];
+  dnnl_memory_desc_init_by_tag(md, v->ndim, d, dnnl_f32, dnnl_nchw);
+}
+
+static void *dn_alloc(size_t n) { return aligned_alloc(64, (n + 63) / 64 * 64 + 64); }
+
+static int make_reorder(dn_plan *b, const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to,
+                        dnnl_primitive_t *r) {
+  dnnl_primitive_desc_t pd;
+  DN(dnnl_reorder_primitive_desc_create(&pd, from, b->eng, to, b->eng, NULL), "reorder");
+  dnnl_status_t s = dnnl_primitive_create(r, pd);
+  dnnl_primitive_desc_destroy(pd);
+  DN(s, "reorder primitive");
+  return INFER_OK;
+}
+
+static int exec(dn_plan *b, dnnl_primitive_t p, int n, const dnnl_exec_arg_t *a) {
+  DN(dnnl_primitive_execute(p, b->strm, n, a), "execute");
+  return INFER_OK;
+}
+
+static int eltwise_of(const infer_node *n, dnnl_alg_kind_t *alg, float *a, float *bb) {
+  *a = n->act_a;
+  *bb = n->act_b;
+  switch (n->act) {
+  case INFER_ACT_RELU: *alg = dnnl_eltwise_relu; *a = 0; return 1;
+  case INFER_ACT_LEAKY: *alg = dnnl_eltwise_relu; return 1;
+  case INFER_ACT_CLIP: *alg = dnnl_eltwise_clip_v2; return 1;
+  case INFER_ACT_SIGMOID: *alg = dnnl_eltwise_logistic; return 1;
+  case INFER_ACT_TANH: *alg = dnnl_eltwise_tanh; return 1;
+  case INFER_ACT_HSWISH: *alg = dnnl_eltwise_hardswish; return 1;
+  default: return 0;
+  }
+}
+
+/* The source of node input vi: its representation (blocked or plain) and the layout wanted. */
+static int bind_src(infer_plan *p, dn_plan *b, dn_node *d, int vi, const dnnl_memory_desc_t *want) {
+  const dnnl_memory_desc_t *have = &b->md[vi];
+  DN(dnnl_memory_create(&d->src_repr, have, b->eng, DNNL_MEMORY_NONE), "memory");
+  if (dnnl_memory_desc_equal(have, want)) {
+    d->src_mem = d->src_repr;
+    return INFER_OK;
+  }
+  d->src_tmp = dn_alloc(dnnl_memory_desc_get_size(want));
+  INFER_CHECK(d->src_tmp, INFER_EMEM, "out of memory");
+  DN(dnnl_memory_create(&d->src_mem, want, b->eng, d->src_tmp), "memory");
+  return make_reorder(b, have, want, &d->src_reorder);
+}
+
+static int finish_dst(infer_plan *p, dn_plan *b, dn_node *d, infer_node *n, const dnnl_memory_desc_t *dst) {
+  d->dst_blk = dn_alloc(dnnl_memory_desc_get_size(dst));
+  INFER_CHECK(d->dst_blk, INFER_EMEM, "out of memory");
+  DN(dnnl_memory_create(&d->dst_mem, dst, b->eng, d->dst_blk), "memory");
+  b->md[n->out[0]] = *dst;
+  b->blk[n->out[0]] = (int)(n - p->node) + 1;
+  return INFER_OK;
+}
+
+static int prep_conv(infer_plan *p, dn_plan *b, infer_node *n) {
+  const infer_value *x = &p->v[n->in[0]], *w = &p->v[n->in[1]], *y = &p->v[n->out[0]];
+  infer_win win;
+  int64_t ks[2] = {w->dim[2], w->dim[3]};
+  INFER_CALL(infer_window(n, 2, x->dim + 2, ks, 0, NULL, &win));
+  int64_t G = infer_attr_int(n, "group", 1), M = w->dim[0];
+  dnnl_memory_desc_t src_any, wei_any, dst_any, bias_md, wei_plain;
+  dnnl_dims_t sd = {x->dim[0], x->dim[1], x->dim[2], x->dim[3]}, dd = {y->dim[0], y->dim[1], y->dim[2], y->dim[3]};
+  dnnl_memory_desc_init_by_tag(&src_any, 4, sd, dnnl_f32, dnnl_format_tag_any);
+  dnnl_memory_desc_init_by_tag(&dst_any, 4, dd, dnnl_f32, dnnl_format_tag_any);
+  dnnl_dims_t bd = {M};
+  dnnl_memory_desc_init_by_tag(&bias_md, 1, bd, dnnl_f32, dnnl_a);
+  if (G == 1) {
+    dnnl_dims_t wd = {M, w->dim[1], w->dim[2], w->dim[3]};
+    dnnl_memory_desc_init_by_tag(&wei_any, 4, wd, dnnl_f32, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&wei_plain, 4, wd, dnnl_f32, dnnl_oihw);
+  } else {
+    dnnl_dims_t wd = {G, M / G, w->dim[1], w->dim[2], w->dim[3]};
+    dnnl_memory_desc_init_by_tag(&wei_any, 5, wd, dnnl_f32, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&wei_plain, 5, wd, dnnl_f32, dnnl_goihw);
+  }
+  dnnl_dims_t st = {win.s[1], win.s[2]}, dl = {win.d[1] - 1, win.d[2] - 1}, pl = {win.pb[1], win.pb[2]},
+              pr = {win.pe[1], win.pe[2]};
+  /* oneDNN wants (in + pl + pr - ext) / s + 1 == out exactly: trim right padding that no window uses */
+  for (int k = 0; k < 2; ++k) {
+    int64_t ext = (win.k[1 + k] - 1) * win.d[1 + k] + 1;
+    pr[k] = (win.out[1 + k] - 1) * win.s[1 + k] + ext - win.in[1 + k] - pl[k];
+  }
+  dn_node *d = calloc(1, sizeof *d);
+  INFER_CHECK(d, INFER_EMEM, "out of memory");
+  n->prim = d;
+  d->has_bias = n->nin > 2 && n->in[2] >= 0;
+  dnnl_convolution_desc_t cd;
+  DN(dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct, &src_any,
+                                                &wei_any, d->has_bias ? &bias_md : NULL, &dst_any, st, dl, pl, pr),
+     "convolution descriptor");
+  dnnl_primitive_attr_t attr;
+  dnnl_post_ops_t po;
+  DN(dnnl_primitive_attr_create(&attr), "attr");
+  DN(dnnl_post_ops_create(&po), "post-ops");
+  if (n->sum_in >= 0) DN(dnnl_post_ops_append_sum(po, 1.0f), "sum post-op");
+  dnnl_alg_kind_t alg;
+  float a, bb;
+  if (n->act && eltwise_of(n, &alg, &a, &bb)) DN(dnnl_post_ops_append_eltwise(po, 1.0f, alg, a, bb), "eltwise post-op");
+  DN(dnnl_primitive_attr_set_post_ops(attr, po), "post-ops");
+  dnnl_primitive_desc_t pd;
+  dnnl_status_t s = dnnl_primitive_desc_create(&pd, &cd, attr, b->eng, NULL);
+  dnnl_post_ops_destroy(po);
+  dnnl_primitive_attr_destroy(attr);
+  DN(s, "convolution primitive descriptor");
+  const dnnl_memory_desc_t *src = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+  const dnnl_memory_desc_t *wei = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+  const dnnl_memory_desc_t *dst = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+  s = dnnl_primitive_create(&d->prim, pd);
+  int rc = s != dnnl_success ? infer_raise(INFER_EUNSUPPORTED, "oneDNN convolution primitive failed") : INFER_OK;
+  if (!rc) rc = bind_src(p, b, d, n->in[0], src);
+  if (!rc) {
+    d->wei = dn_alloc(dnnl_memory_desc_get_size(wei));
+    rc = d->wei ? INFER_OK : infer_raise(INFER_EMEM, "out of memory");
+  }
+  if (!rc) { /* weights: reorder once */
+    dnnl_memory_t wp;
+    dnnl_primitive_t r;
+    dnnl_memory_create(&wp, &wei_plain, b->eng, w->data);
+    dnnl_memory_create(&d->wei_mem, wei, b->eng, d->wei);
+    rc = make_reorder(b, &wei_plain, wei, &r);
+    if (!rc) {
+      dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, wp}, {DNNL_ARG_TO, d->wei_mem}};
+      rc = exec(b, r, 2, args);
+      dnnl_stream_wait(b->strm);
+      dnnl_primitive_destroy(r);
+    }
+    dnnl_memory_destroy(wp);
+  }
+  if (!rc && d->has_bias) dnnl_memory_create(&d->bias_mem, &bias_md, b->eng, p->v[n->in[2]].data);
+  if (!rc) rc = finish_dst(p, b, d, n, dst);
+  if (!rc && n->sum_in >= 0) {
+    dnnl_memory_create(&d->sum_repr, &b->md[n->sum_in], b->eng, DNNL_MEMORY_NONE);
+    rc = make_reorder(b, &b->md[n->sum_in], dst, &d->sum_reorder);
+  }
+  dnnl_primitive_desc_destroy(pd);
+  return rc;
+}
+
+static int prep_pool(infer_plan *p, dn_plan *b, infer_node *n, int is_max) {
+  const infer_value *x = &p->v[n->in[0]], *y = &p->v[n->out[0]];
+  infer_win win;
+  int64_t ks[2];
+  infer_attr_ints(n, "kernel_shape", ks, 2);
+  INFER_CALL(infer_window(n, 2, x->dim + 2, ks, 0, NULL, &win));
+  int incl = (int)infer_attr_int(n, "count_include_pad", 0);
+  dnnl_dims_t st = {win.s[1], win.s[2]}, kk = {win.k[1], win.k[2]}, dl = {0, 0}, pl = {win.pb[1], win.pb[2]}, pr;
+  if (is_max) { dl[0] = win.d[1] - 1; dl[1] = win.d[2] - 1; }
+  for (int k = 0; k < 2; ++k) {
+    int64_t ext = (win.k[1 + k] - 1) * win.d[1 + k] + 1;
+    pr[k] = (win.out[1 + k] - 1) * win.s[1 + k] + ext - win.in[1 + k] - pl[k];
+    /* an average window reaching past the ONNX padding (ceil_mode) divides differently */
+    if (!is_max && pr[k] > win.pe[1 + k]) return 0;
+  }
+  dn_node *d = calloc(1, sizeof *d);
+  INFER_CHECK(d, INFER_EMEM, "out of memory");
+  n->prim = d;
+  dnnl_memory_desc_t dst_any;
+  dnnl_dims_t dd = {y->dim[0], y->dim[1], y->dim[2], y->dim[3]};
+  dnnl_memory_desc_init_by_tag(&dst_any, 4, dd, dnnl_f32, dnnl_format_tag_any);
+  dnnl_pooling_v2_desc_t pdsc;
+  dnnl_alg_kind_t alg = is_max ? dnnl_pooling_max : incl ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
+  DN(dnnl_pooling_v2_forward_desc_init(&pdsc, dnnl_forward_inference, alg, &b->md[n->in[0]], &dst_any, st, kk, dl, pl, pr),
+     "pooling descriptor");
+  dnnl_primitive_desc_t pd;
+  DN(dnnl_primitive_desc_create(&pd, &pdsc, NULL, b->eng, NULL), "pooling primitive descriptor");
+  const dnnl_memory_desc_t *src = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+  const dnnl_memory_desc_t *dst = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+  int rc = dnnl_primitive_create(&d->prim, pd) ? infer_raise(INFER_EUNSUPPORTED, "oneDNN pooling failed") : INFER_OK;
+  if (!rc) rc = bind_src(p, b, d, n->in[0], src);
+  if (!rc) rc = finish_dst(p, b, d, n, dst);
+  dnnl_primitive_desc_destroy(pd);
+  return rc;
+}
+
+static int eligible(const infer_plan *p, const infer_node *n) {
+  const char *nm = infer_ops[n->op].name;
+  const infer_value *x = &p->v[n->in[0]];
+  if (x->ndim != 4 || x->dtype != INFER_F32 || n->nout != 1) return 0;
+  if (!strcmp(nm, "Conv")) {
+    dnnl_alg_kind_t alg;
+    float a, b;
+    if (n->act && !eltwise_of(n, &alg, &a, &b)) return 0;
+    if (!p->v[n->in[1]].is_const || (n->nin > 2 && n->in[2] >= 0 && !p->v[n->in[2]].is_const)) return 0;
+    return 1;
+  }
+  if (!strcmp(nm, "MaxPool")) return 2;
+  if (!strcmp(nm, "AveragePool")) return 3;
+  return 0;
+}
+
+int infer_onednn_prepare(infer_plan *p) {
+  dn_plan *b = calloc(1, sizeof *b);
+  INFER_CHECK(b, INFER_EMEM, "out of memory");
+  p->backend = b;
+  b->blk = calloc((size_t)p->nvalue + 1, sizeof(int));
+  b->need_plain = calloc((size_t)p->nvalue + 1, sizeof(int));
+  b->md = calloc((size_t)p->nvalue + 1, sizeof *b->md);
+  INFER_CHECK(b->blk && b->md && b->need_plain, INFER_EMEM, "out of memory");
+  if (p->opt.threads > 0) omp_set_num_threads(p->opt.threads);
+  DN(dnnl_engine_create(&b->eng, dnnl_cpu, 0), "engine");
+  DN(dnnl_stream_create(&b->strm, b->eng, dnnl_stream_default_flags), "stream");
+  for (int i = 0; i < p->nvalue; ++i)
+    if (p->v[i].dtype == INFER_F32 && p->v[i].ndim >= 1) plain_md(&p->v[i], &b->md[i]);
+  for (int o = 0; o < p->norder; ++o) {
+    infer_node *n = &p->node[p->order[o]];
+    int kind = eligible(p, n), rc = INFER_OK;
+    if (kind == 1) rc = prep_conv(p, b, n);
+    else if (kind >= 2) rc = prep_pool(p, b, n, kind == 2);
+    if (rc) return rc;
+  }
+  /* plain copies wherever a reference kernel or the caller reads the value */
+  for (int i = 0; i < p->nvalue; ++i) b->need_plain[i] = p->v[i].is_output;
+  for (int o = 0; o < p->norder; ++o) {
+    const infer_node *n = &p->node[p->order[o]];
+    if (n->prim) continue;
+    for (int k = 0; k < n->nin; ++k)
+      if (n->in[k] >= 0) b->need_plain[n->in[k]] = 1;
+  }
+  for (int o = 0; o < p->norder; ++o) {
+    infer_node *n = &p->node[p->order[o]];
+    dn_node *d = n->prim;
+    if (!d || !b->need_plain[n->out[0]]) continue;
+    dnnl_memory_desc_t pm;
+    plain_md(&p->v[n->out[0]], &pm);
+    DN(dnnl_memory_create(&d->dst_plain, &pm, b->eng, DNNL_MEMORY_NONE), "memory");
+    INFER_CALL(make_reorder(b, &b->md[n->out[0]], &pm, &d->out_reorder));
+  }
+  return INFER_OK;
+}
+
+/* the current buffer of value vi in its representation */
+static void *repr_data(infer_plan *p, dn_plan *b, int vi) {
+  if (b->blk[vi]) return ((dn_node *)p->node[b->blk[vi] - 1].prim)->dst_blk;
+  return p->v[vi].data;
+}
+
+int infer_onednn_run(infer_plan *p, infer_node *n) {
+  dn_plan *b = p->backend;
+  dn_node *d = n->prim;
+  dnnl_memory_set_data_handle(d->src_repr, repr_data(p, b, n->in[0]));
+  if (d->src_reorder) {
+    dnnl_exec_arg_t a[2] = {{DNNL_ARG_FROM, d->src_repr}, {DNNL_ARG_TO, d->src_mem}};
+    INFER_CALL(exec(b, d->src_reorder, 2, a));
+  }
+  if (d->sum_reorder) {
+    dnnl_memory_set_data_handle(d->sum_repr, repr_data(p, b, n->sum_in));
+    dnnl_exec_arg_t a[2] = {{DNNL_ARG_FROM, d->sum_repr}, {DNNL_ARG_TO, d->dst_mem}};
+    INFER_CALL(exec(b, d->sum_reorder, 2, a));
+  }
+  dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, d->src_mem}, {DNNL_ARG_DST, d->dst_mem}};
+  int na = 2;
+  if (d->wei_mem) a[na++] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, d->wei_mem};
+  if (d->bias_mem) a[na++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, d->bias_mem};
+  INFER_CALL(exec(b, d->prim, na, a));
+  if (d->out_reorder) {
+    dnnl_memory_set_data_handle(d->dst_plain, p->v[n->out[0]].data);
+    dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, d->dst_mem}, {DNNL_ARG_TO, d->dst_plain}};
+    INFER_CALL(exec(b, d->out_reorder, 2, r));
+  }
+  DN(dnnl_stream_wait(b->strm), "stream wait");
+  return INFER_OK;
+}
+
+void infer_onednn_free(infer_plan *p) {
+  dn_plan *b = p->backend;
+  if (!b) return;
+  for (int i = 0; i < p->nnode; ++i) {
+    dn_node *d = p->node[i].prim;
+    if (!d) continue;
+    dnnl_primitive_t prs[4] = {d->prim, d->src_reorder, d->sum_reorder, d->out_reorder};
+    for (int k = 0; k < 4; ++k)
+      if (prs[k]) dnnl_primitive_destroy(prs[k]);
+    dnnl_memory_t ms[7] = {d->src_repr, d->src_mem == d->src_repr ? NULL : d->src_mem, d->wei_mem, d->bias_mem,
+                           d->dst_mem, d->dst_plain, d->sum_repr};
+    for (int k = 0; k < 7; ++k)
+      if (ms[k]) dnnl_memory_destroy(ms[k]);
+    free(d->src_tmp);
+    free(d->wei);
+    free(d->dst_blk);
+    free(d);
+    p->node[i].prim = NULL;
+  }
+  if (b->strm) dnnl_stream_destroy(b->strm);
+  if (b->eng) dnnl_engine_destroy(b->eng);
+  free(b->blk);
+  free(b->md);
+  free(b->need_plain);
+  free(b);
+  p->backend = NULL;
+}
