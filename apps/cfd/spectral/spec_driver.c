@@ -448,6 +448,9 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
   whpc_agree(whpc_comm(ctx), rc, &grc);
   if (grc) return grc;
   whpc_report_add_output(ctx, "diagnostics.csv");
+  WHPC_CALL(cfd_spec_write_series_nc(ctx, gr, whpc_output_path(ctx, "diagnostics.nc", path, sizeof path), &h, o.nu,
+                                     o.forcing_a));
+  whpc_report_add_output(ctx, "diagnostics.nc");
   if (sp.n) whpc_report_add_output(ctx, "spectra.csv");
   if (o.write_fields) {
     WHPC_CALL(cfd_spec_write_fields(ctx, &s, gr, whpc_output_path(ctx, "fields.nc", path, sizeof path), t));

@@ -87,3 +87,51 @@ int cfd_spec_write_fields(whpc_ctx_t ctx, cfd_spec *s, whpc_decomp_t gr, const c
   free(buf);
   return rc ? whpc_err_trace(rc, __FILE__, __LINE__, __func__) : WHPC_OK;
 }
+
+int cfd_spec_write_series_nc(whpc_ctx_t ctx, whpc_decomp_t gr, const char *path, const cfd_spec_hist *h, double nu,
+                             double forcing_a) {
+  long ng[3], nrec = h->n;
+  whpc_decomp_global_size(gr, ng);
+  long n = ng[0];
+  double *coord = malloc(sizeof(double) * (size_t)n);
+  double *col = malloc(sizeof(double) * (size_t)(nrec ? nrec : 1) * 5);
+  int gok;
+  whpc_agree(whpc_comm(ctx), coord && col ? WHPC_OK : WHPC_RAISE(WHPC_ERR_MEM, "out of memory for %s", path), &gok);
+  if (gok) {
+    free(coord);
+    free(col);
+    return gok;
+  }
+  for (long i = 0; i < n; i++) coord[i] = 2.0 * M_PI * (double)i / (double)n;
+  double *tcol = col, *ek = col + nrec, *ens = col + 2 * nrec, *eps = col + 3 * nrec, *dedt = col + 4 * nrec;
+  cfd_spec_minus_dedt(h, dedt);
+  for (long i = 0; i < nrec; i++) {
+    tcol[i] = h->t[i];
+    ek[i] = h->ek[i];
+    ens[i] = h->ens[i];
+    eps[i] = 2.0 * nu * h->ens[i] - 2.0 * forcing_a * h->ek[i];
+  }
+  whpc_nc_axis axes[3] = {
+      {"x", "m", NULL, "x coordinate (periodic box [0, 2 pi))", "X", NULL, coord, NULL},
+      {"y", "m", NULL, "y coordinate (periodic box [0, 2 pi))", "Y", NULL, coord, NULL},
+      {"z", "m", NULL, "z coordinate (periodic box [0, 2 pi))", "Z", NULL, coord, NULL}};
+  whpc_nc_opts opts = {.title = "whpc-cfd spectral solver: diagnostics time series", .overwrite = 1};
+  whpc_nc_var vars[5] = {
+      {.name = "time", .units = "s", .standard_name = "time", .long_name = "simulated time", .fill_value = NAN},
+      {.name = "Ek", .units = "m2 s-2", .long_name = "volume-averaged kinetic energy <|u|^2>/2", .fill_value = NAN},
+      {.name = "enstrophy", .units = "s-2", .long_name = "volume-averaged enstrophy <|omega|^2>/2", .fill_value = NAN},
+      {.name = "eps_net", .units = "m2 s-3", .long_name = "2 nu enstrophy - forcing power", .fill_value = NAN},
+      {.name = "minus_dEk_dt", .units = "m2 s-3", .long_name = "-dEk/dt (second-order finite differences)",
+       .fill_value = NAN}};
+  whpc_ncfile_t f = NULL;
+  int varid[5], rc = whpc_ncio_create(gr, path, &opts, axes, &f);
+  for (int v = 0; !rc && v < 5; v++) rc = whpc_ncio_def_var1d(f, &vars[v], "time", nrec, &varid[v]);
+  if (!rc) rc = whpc_ncio_put_att_double(f, "nu", nu);
+  if (!rc) rc = whpc_ncio_enddef(f);
+  for (int v = 0; !rc && v < 5; v++) rc = whpc_ncio_write1d(f, varid[v], 0, col + (size_t)v * (size_t)nrec);
+  if (!rc) rc = whpc_ncio_close(&f);
+  else whpc_ncio_abandon(&f);
+  free(coord);
+  free(col);
+  return rc ? whpc_err_trace(rc, __FILE__, __LINE__, __func__) : WHPC_OK;
+}

@@ -6,6 +6,7 @@
 #ifndef CFD_SPEC_IO_H
 #define CFD_SPEC_IO_H
 #include <whpc.h>
+#include "spec_diag.h"
 #include "spec_solver.h"
 
 /* Collective. gk: Fourier state as doubles (re, im interleaved, kx fastest), gr: real space. */
@@ -14,4 +15,7 @@ int cfd_spec_io_decomps(whpc_ctx_t ctx, const cfd_spec *s, whpc_decomp_t *gk, wh
 int cfd_spec_ckpt_register(whpc_ckpt_t ck, whpc_decomp_t gk, cfd_spec *s, double *t, long long *step);
 /* Collective: final velocity field (and time as attribute) to a NetCDF-4 file. */
 int cfd_spec_write_fields(whpc_ctx_t ctx, cfd_spec *s, whpc_decomp_t gr, const char *path, double t);
+/* Collective: the diagnostics series (rank 0's copy) as NetCDF-4 1D variables on a `time` dimension. */
+int cfd_spec_write_series_nc(whpc_ctx_t ctx, whpc_decomp_t gr, const char *path, const cfd_spec_hist *h, double nu,
+                             double forcing_a);
 #endif
