@@ -1,0 +1,204 @@
+/* infer_outputs.c — per-rank result parts (CSV lines, fsync'ed per chunk), class-map GeoTIFFs
+ * per tile (written to a temporary name, then renamed), and the final merge on rank 0:
+ * predictions.csv with every completed input exactly once in input order, skipped.csv, and a
+ * VRT mosaic of the tiles. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cpl_error.h>
+#include <gdal.h>
+#include <gdal_utils.h>
+#include "infer_driver.h"
+
+static void put_csv_field(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\n\r")) { fputs(s, f); return; }
+  fputc('"', f);
+  for (; *s; ++s) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+  }
+  fputc('"', f);
+}
+
+int infer_part_open(const char *dir, int rank, FILE **f) {
+  char path[4200];
+  WHPC_CALL(whpc_mkdir_p(dir));
+  snprintf(path, sizeof path, "%s/rank-%d.csv", dir, rank);
+  *f = fopen(path, "a");
+  WHPC_CHECK(*f, WHPC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  return WHPC_OK;
+}
+
+/* "index,id,c1,s1,...": top-k by score, ties to the lower class */
+int infer_part_write_topk(FILE *f, long index, const char *id, const float *scores, int k, int topk) {
+  int used[1024] = {0};
+  if (topk > k) topk = k;
+  fprintf(f, "%ld,", index);
+  put_csv_field(f, id);
+  for (int t = 0; t < topk; ++t) {
+    int best = -1;
+    for (int c = 0; c < k; ++c)
+      if (!(c < 1024 && used[c]) && (best < 0 || scores[c] > scores[best])) best = c;
+    if (best < 1024) used[best] = 1;
+    fprintf(f, ",%d,%.6g", best, scores[best]);
+  }
+  fputc('\n', f);
+  return ferror(f) ? WHPC_RAISE(WHPC_ERR_IO, "result part: write failed") : WHPC_OK;
+}
+
+int infer_part_sync(FILE *f) {
+  WHPC_CHECK(fflush(f) == 0 && fsync(fileno(f)) == 0, WHPC_ERR_IO, "result part: write failed: %s", strerror(errno));
+  return WHPC_OK;
+}
+
+static void tile_name(const char *id, char *out, size_t len) {
+  snprintf(out, len, "%s", id);
+  for (char *c = out; *c; ++c)
+    if (*c == '/') *c = '_';
+  char *dot = strrchr(out, '.');
+  if (dot) *dot = 0;
+}
+
+int infer_raster_write(const char *dir, const char *id, const float *logits, int k, int h, int w,
+                       const infer_georef *geo) {
+  char name[1024], tmp[4400], path[4400];
+  tile_name(id, name, sizeof name);
+  snprintf(path, sizeof path, "%s/%s.tif", dir, name);
+  snprintf(tmp, sizeof tmp, "%s/.%s.tif.part", dir, name);
+  unsigned char *cls = malloc((size_t)h * w);
+  WHPC_CHECK(cls, WHPC_ERR_MEM, "out of memory");
+  size_t plane = (size_t)h * w;
+  for (size_t q = 0; q < plane; ++q) {
+    int best = 0;
+    for (int c = 1; c < k; ++c)
+      if (logits[c * plane + q] > logits[best * plane + q]) best = c;
+    cls[q] = (unsigned char)best;
+  }
+  GDALDriverH drv = GDALGetDriverByName("GTiff");
+  char *opts[] = {"COMPRESS=DEFLATE", "TILED=YES", NULL};
+  GDALDatasetH ds = drv ? GDALCreate(drv, tmp, w, h, 1, GDT_Byte, opts) : NULL;
+  if (!ds) { free(cls); return WHPC_RAISE(WHPC_ERR_IO, "%s: cannot create GeoTIFF: %s", tmp, CPLGetLastErrorMsg()); }
+  if (geo && geo->has_gt) GDALSetGeoTransform(ds, (double *)geo->gt);
+  if (geo && geo->wkt && geo->wkt[0]) GDALSetProjection(ds, geo->wkt);
+  CPLErr e = GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, w, h, cls, w, h, GDT_Byte, 0, 0);
+  GDALSetDescription(GDALGetRasterBand(ds, 1), "argmax class");
+  free(cls);
+  if (e != CE_None) {
+    GDALClose(ds);
+    unlink(tmp);
+    return WHPC_RAISE(WHPC_ERR_IO, "%s: write failed: %s", tmp, CPLGetLastErrorMsg());
+  }
+  GDALClose(ds);
+  WHPC_CHECK(rename(tmp, path) == 0, WHPC_ERR_IO, "%s: rename failed: %s", path, strerror(errno));
+  return WHPC_OK;
+}
+
+/* read every part file; keep one complete line per index */
+static int read_parts(const char *dir, long n, char **line_of) {
+  DIR *d = opendir(dir);
+  if (!d) return WHPC_OK;
+  struct dirent *e;
+  char path[4200];
+  size_t cap = 1 << 16;
+  char *buf = malloc(cap);
+  WHPC_CHECK(buf, WHPC_ERR_MEM, "out of memory");
+  while ((e = readdir(d))) {
+    if (strncmp(e->d_name, "rank-", 5)) continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    FILE *f = fopen(path, "r");
+    if (!f) { closedir(d); free(buf); return WHPC_RAISE(WHPC_ERR_IO, "%s: %s", path, strerror(errno)); }
+    while (fgets(buf, (int)cap, f)) {
+      size_t l = strlen(buf);
+      if (!l || buf[l - 1] != '\n') continue; /* torn last line */
+      char *end;
+      long idx = strtol(buf, &end, 10);
+      if (*end != ',' || idx < 0 || idx >= n) continue;
+      free(line_of[idx]);
+      line_of[idx] = strdup(end + 1);
+    }
+    fclose(f);
+  }
+  closedir(d);
+  free(buf);
+  return WHPC_OK;
+}
+
+int infer_merge_csv(whpc_ctx_t ctx, const char *outdir, const infer_items *it, const unsigned char *state,
+                    int topk, long *rows) {
+  char dir[4200], path[4200];
+  snprintf(dir, sizeof dir, "%s/parts", outdir);
+  snprintf(path, sizeof path, "%s/predictions.csv", outdir);
+  char **line_of = calloc((size_t)it->n + 1, sizeof(char *));
+  WHPC_CHECK(line_of, WHPC_ERR_MEM, "out of memory");
+  int rc = read_parts(dir, it->n, line_of);
+  whpc_file wf;
+  if (!rc) rc = whpc_file_open(&wf, path);
+  *rows = 0;
+  if (!rc) {
+    fprintf(wf.fp, "id");
+    for (int t = 1; t <= topk; ++t) fprintf(wf.fp, ",class_%d,score_%d", t, t);
+    fputc('\n', wf.fp);
+    for (long i = 0; i < it->n && !rc; ++i) {
+      if (state[i] != 1) continue;
+      if (!line_of[i]) rc = WHPC_RAISE(WHPC_ERR_IO, "%s: no result line for %s although the journal marks it done", dir, it->id[i]);
+      else { fputs(line_of[i], wf.fp); (*rows)++; }
+    }
+    if (rc) whpc_file_discard(&wf);
+    else rc = whpc_file_commit(&wf);
+  }
+  for (long i = 0; i < it->n; ++i) free(line_of[i]);
+  free(line_of);
+  return rc;
+}
+
+int infer_write_skipped(whpc_ctx_t ctx, const char *outdir, const infer_items *it) {
+  /* reasons were appended by the ranks to parts/skipped-R.txt; gather into skipped.csv */
+  char dir[4200], path[4200], line[1200];
+  snprintf(dir, sizeof dir, "%s/parts", outdir);
+  snprintf(path, sizeof path, "%s/skipped.csv", outdir);
+  whpc_file wf;
+  WHPC_CALL(whpc_file_open(&wf, path));
+  fprintf(wf.fp, "id,reason\n");
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    if (strncmp(e->d_name, "skipped-", 8)) continue;
+    char p[4400];
+    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+    FILE *f = fopen(p, "r");
+    while (f && fgets(line, sizeof line, f)) fputs(line, wf.fp);
+    if (f) fclose(f);
+  }
+  if (d) closedir(d);
+  return whpc_file_commit(&wf);
+}
+
+int infer_build_vrt(const char *outdir, const infer_items *it, const unsigned char *state, long *ntiles) {
+  char **names = calloc((size_t)it->n + 1, sizeof(char *));
+  WHPC_CHECK(names, WHPC_ERR_MEM, "out of memory");
+  long m = 0;
+  for (long i = 0; i < it->n; ++i) {
+    if (state[i] != 1) continue;
+    char nm[1024], p[4400];
+    tile_name(it->id[i], nm, sizeof nm);
+    snprintf(p, sizeof p, "%s/tiles/%s.tif", outdir, nm);
+    names[m++] = strdup(p);
+  }
+  *ntiles = m;
+  char vrt[4200], tmp[4300];
+  snprintf(vrt, sizeof vrt, "%s/mosaic.vrt", outdir);
+  snprintf(tmp, sizeof tmp, "%s/.mosaic.vrt.part", outdir);
+  int err = 0;
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  GDALDatasetH ds = m ? GDALBuildVRT(tmp, (int)m, NULL, (const char *const *)names, NULL, &err) : NULL;
+  CPLPopErrorHandler();
+  for (long i = 0; i < m; ++i) free(names[i]);
+  free(names);
+  if (!ds) return WHPC_RAISE(WHPC_ERR_IO, "%s: cannot build the VRT mosaic (%s)", vrt, CPLGetLastErrorMsg());
+  GDALClose(ds);
+  WHPC_CHECK(rename(tmp, vrt) == 0, WHPC_ERR_IO, "%s: rename failed: %s", vrt, strerror(errno));
+  return WHPC_OK;
+}
