@@ -27,6 +27,9 @@
 #include "whpc_log.h"
 #include "whpc_output.h"
 
+/* Same choice as ncio.c: ROMIO rather than Open MPI 4.1's OMPIO for MPI-IO (see there). */
+__attribute__((constructor)) static void whpc_checkpoint_prefer_romio(void) { setenv("OMPI_MCA_io", "romio321", 0); }
+
 const whpc_cfg_key whpc_checkpoint_keys[] = {
     {"checkpoint.dir", WHPC_CFG_STRING, "", "", WHPC_CFG_ANY, NULL,
      "directory of restart files (\"\" = <output.dir>/checkpoints)"},
