@@ -36,6 +36,9 @@ write_conf() {
 #!/bin/sh
 # Both "nodes" share one hostname: give Open MPI's shared-memory files a per-node directory,
 # or two ranks on different nodes collide. The batch step has no SLURM_STEP_ID: leave it alone.
+# The two nodes share this machine's cores: without yielding, busy-polling ranks starve each other
+# (a 4-rank halo exchange over both nodes made no progress in 120 s; with yield it takes 1.5 s).
+echo "export OMPI_MCA_mpi_yield_when_idle=1"
 if [ -n "\${SLURM_STEP_ID:-}" ]; then
   d=$dir/tmp/\${SLURMD_NODENAME}/ompi.\${SLURM_JOB_ID}.\${SLURM_STEP_ID}
   mkdir -p "\$d"

@@ -560,9 +560,11 @@ int whpc_config_load(whpc_ctx_t ctx, int argc, char **argv) {
     whpc_log(ctx, WHPC_LOG_INFO, "%s %s (git %s), %d rank%s%s%s, config %s", ctx->info.name, whpc_version(),
              whpc_git_revision(), ctx->size, ctx->size == 1 ? "" : "s", job ? ", Slurm job " : "", job ? job : "",
              ctx->config->file[0] ? ctx->config->file : "(none)");
+    /* What was set at info level; the whole effective configuration at debug (and in report.json). */
     for (int i = 0; i < ctx->config->n; i++) {
       cfg_entry *e = &ctx->config->entries[i];
-      if (e->set) whpc_log(ctx, WHPC_LOG_INFO, "  %s = %s   (%s)", e->decl->key, e->value, e->origin);
+      whpc_log(ctx, e->set ? WHPC_LOG_INFO : WHPC_LOG_DEBUG, "  %s = %s   (%s)", e->decl->key,
+               e->value ? e->value : "", e->origin);
     }
   }
   return WHPC_OK;
