@@ -52,6 +52,8 @@ def main():
                 e = [s["E"][i] for i in range(len(s["t"])) if s["t"][i] == tt and s["E"][i] > 0]
                 if k:
                     ax.loglog(k, e, label=f"t = {tt:g}")
+            emax = max(s["E"])
+            ax.set_ylim(emax * 1e-10, emax * 3)  # round-off level modes would hide the curve
             ax.set_xlabel("k")
             ax.set_ylabel("E(k)")
             ax.set_title("Energy spectrum")
