@@ -95,8 +95,8 @@ static int union_names(whpc_ctx_t ctx, char **names, int *n) {
 
 int whpc_timer_reduce(whpc_ctx_t ctx, whpc_timer_stat **stats, int *n) {
   const int L = (int)sizeof ctx->regions[0].name;
-  char *names;
-  int nu;
+  char *names = NULL;
+  int nu = 0;
   WHPC_CALL(union_names(ctx, &names, &nu));
   whpc_timer_stat *st = calloc((size_t)nu + 1, sizeof *st);
   WHPC_CHECK(st, WHPC_ERR_MEM, "out of memory");
