@@ -47,7 +47,12 @@ restart)  # a run restarted from its step-6 checkpoint continues bit for bit
   mpirun_ "$np" "${common[@]}" spectral.case=tgv3d spectral.n=32 spectral.max_steps=12 spectral.restart="$ck" \
     spectral.reference=none output.dir="$work/restarted" || fail "restarted run"
   $check eq "$work/restarted/report.json" results.restarted 1 || fail "did not restart"
-  $check identical_tail "$work/full/diagnostics.csv" "$work/restarted/diagnostics.csv" || fail "restart not bit-identical" ;;
+  $check identical_tail "$work/full/diagnostics.csv" "$work/restarted/diagnostics.csv" || fail "restart not bit-identical"
+  # A checkpoint of other physics is refused with a one-line error (exit 1).
+  mpirun_ "$np" "${common[@]}" spectral.case=tgv3d spectral.n=32 spectral.nu=0.001 spectral.max_steps=12 \
+    spectral.restart="$ck" output.dir="$work/other" >"$work/out.txt" 2>"$work/err.txt"
+  rc=$?
+  [[ $rc -eq 1 ]] && grep -q "another configuration" "$work/err.txt" || { cat "$work/err.txt"; fail "restart with other nu: exit $rc"; } ;;
 wisdom)  # FFTW wisdom is saved on the first run and reused by the second
   for i in 1 2; do
     mpirun_ "$np" spectral.planner=measure spectral.wisdom_dir="$work/wisdom" spectral.n=16 \
