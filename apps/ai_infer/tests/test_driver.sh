@@ -1,0 +1,120 @@
+#!/bin/bash
+# whpc-ai-infer driver tests. Usage: test_driver.sh ranks|resume|badinput|skip|raster
+# Environment from whpc_add_script_test: WHPC_MPIEXEC, WHPC_NUMPROC_FLAG, WHPC_BUILD_DIR, WHPC_SOURCE_DIR.
+set -u
+mode=$1
+exe=$WHPC_BUILD_DIR/apps/ai_infer/whpc-ai-infer
+app=$WHPC_SOURCE_DIR/apps/ai_infer
+py=/usr/bin/python3
+work=$(mktemp -d "$PWD/ai_infer_$mode.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+mpirun() { local n=$1; shift; $WHPC_MPIEXEC $WHPC_NUMPROC_FLAG "$n" "$exe" "$@"; }
+fail() { echo "FAIL: $*"; exit 1; }
+cat > cls.ini <<EOI
+model.path = $app/models/tile_classifier.onnx
+input.path = tiles
+engine.batch = 4
+sched.chunk = 5
+output.topk = 3
+EOI
+
+case $mode in
+ranks)
+  # identical predictions.csv at 1, 2, 4 ranks, static and dynamic, both backends
+  $py $app/tools/make_tiles.py tiles 37 || fail "make_tiles"
+  mpirun 1 cls.ini output.dir=ref engine.backend=reference sched.mode=static > ref.log 2>&1 || { cat ref.log; fail "reference run"; }
+  [ "$(tail -n +2 ref/predictions.csv | wc -l)" = 37 ] || fail "reference run: expected 37 rows"
+  for be in reference onednn; do
+    for n in 1 2 4; do
+      for s in static dynamic; do
+        mpirun $n cls.ini output.dir=o_${be}_${n}_$s engine.backend=$be sched.mode=$s > run.log 2>&1 || { cat run.log; fail "$be $n ranks $s"; }
+        if [ $be = reference ]; then
+          cmp -s ref/predictions.csv o_${be}_${n}_$s/predictions.csv || fail "$be $n ranks $s: predictions differ"
+        else # oneDNN sums in another order: same classes, scores within 1e-5
+          $py - ref/predictions.csv o_${be}_${n}_$s/predictions.csv <<'EOP' || fail "$be $n ranks $s: predictions differ"
+import sys, csv
+a = list(csv.reader(open(sys.argv[1]))); b = list(csv.reader(open(sys.argv[2])))
+assert len(a) == len(b) == 38, (len(a), len(b))
+for x, y in zip(a[1:], b[1:]):
+    assert x[0] == y[0] and x[1] == y[1], (x, y)
+    assert all(abs(float(p) - float(q)) <= 1e-5 for p, q in zip(x[2::2], y[2::2])), (x, y)
+EOP
+        fi
+        echo "ok: $be $n ranks $s"
+      done
+    done
+  done
+  ;;
+resume)
+  # kill the last rank mid-run (results written, chunk not journaled), rerun the same command
+  $py $app/tools/make_tiles.py tiles 30 || fail "make_tiles"
+  mpirun 1 cls.ini output.dir=ref engine.backend=reference > ref.log 2>&1 || fail "reference run"
+  mpirun 2 cls.ini output.dir=out engine.backend=reference test.abort_after=7 > kill.log 2>&1 && fail "killed run exited 0"
+  grep -q "kills itself" kill.log || { cat kill.log; fail "the kill hook did not fire"; }
+  [ -f out/report.json ] && fail "killed run left a report.json"
+  [ -f out/predictions.csv ] && fail "killed run left predictions.csv under its final name"
+  ndone=$(cat out/journal/*.log | wc -l)
+  [ "$ndone" -lt 30 ] || fail "journal already complete ($ndone)"
+  mpirun 2 cls.ini output.dir=out engine.backend=reference > resume.log 2>&1 || { cat resume.log; fail "resume run"; }
+  grep -q "already done (resume)" resume.log || fail "no resume line"
+  grep "already done" resume.log
+  cmp -s ref/predictions.csv out/predictions.csv || fail "resumed predictions differ from an uninterrupted run"
+  dups=$(tail -n +2 out/predictions.csv | cut -d, -f1 | sort | uniq -d | wc -l)
+  [ "$dups" = 0 ] || fail "duplicate ids"
+  # a complete run is never overwritten
+  mpirun 2 cls.ini output.dir=out engine.backend=reference > again.log 2>&1 && fail "rerun over a complete run exited 0"
+  echo "ok: resume ($ndone of 30 journaled before the kill)"
+  ;;
+badinput)
+  $py $app/tools/make_tiles.py tiles 6 || fail "make_tiles"
+  $py $app/tools/make_tiles.py tiles3 3 --bands 3 || fail "make_tiles"
+  $py $app/tools/make_tiles.py small 3 --size 32 || fail "make_tiles"
+  $py $app/tools/make_tiles.py bad 8 --corrupt 5 || fail "make_tiles"
+  head -c 3000 $app/models/tile_classifier.onnx > corrupt.onnx
+  expect() { # expected-exit-code regex args...
+    local code=$1 re=$2; shift 2
+    mpirun 2 cls.ini "$@" > out.log 2>&1
+    local rc=$?
+    [ $rc = "$code" ] || { cat out.log; fail "$* : exit $rc, expected $code"; }
+    grep -E "error.*$re" out.log | head -1 | grep -q . || { cat out.log; fail "$*: no one-line error matching '$re'"; }
+    echo "ok ($rc): $(grep -E "error.*$re" out.log | head -1)"
+  }
+  expect 1 "missing.onnx: cannot open" model.path=missing.onnx output.dir=o1
+  expect 1 "corrupt.onnx: not a valid ONNX model" model.path=corrupt.onnx output.dir=o2
+  expect 1 "3 bands, the model expects 4" input.path=tiles3 output.dir=o3
+  expect 1 "32x32 pixels, the model expects 64x64" input.path=small output.dir=o4
+  expect 1 "tile_00005.tif: cannot" input.path=bad output.dir=o5
+  expect 1 "input.path = 'nowhere'" input.path=nowhere output.dir=o6
+  # libwhpc classes an output directory it cannot create as an I/O failure (exit 3)
+  expect 3 "/dev/null. exists and is not a directory" output.dir=/dev/null/x
+  ;;
+skip)
+  $py $app/tools/make_tiles.py tiles 12 --corrupt 0,7 || fail "make_tiles"
+  mpirun 2 cls.ini output.dir=out input.on_error=skip > out.log 2>&1 || { cat out.log; fail "run with skip"; }
+  [ "$(tail -n +2 out/predictions.csv | wc -l)" = 10 ] || fail "expected 10 predictions"
+  grep -q "tile_00000.tif" out/skipped.csv && grep -q "tile_00007.tif" out/skipped.csv || fail "skipped.csv incomplete"
+  grep -q '"skipped": 2' out/report.json || fail "report.json does not count 2 skipped"
+  echo "ok: 2 corrupt tiles skipped, 10 predicted"
+  ;;
+raster)
+  $py $app/tools/make_tiles.py tiles 9 || fail "make_tiles"
+  cat > seg.ini <<EOI
+model.path = $app/models/segmenter.onnx
+input.path = tiles
+engine.batch = 2
+sched.chunk = 3
+EOI
+  for n in 1 2; do
+    mpirun $n seg.ini output.dir=s$n > out.log 2>&1 || { cat out.log; fail "segmenter at $n ranks"; }
+  done
+  [ "$(ls s2/tiles/*.tif | wc -l)" = 9 ] || fail "expected 9 class tiles"
+  for f in s1/tiles/*.tif; do cmp -s "$f" "s2/tiles/$(basename "$f")" || fail "$f differs between 1 and 2 ranks"; done
+  gdalinfo s2/mosaic.vrt > vrt.txt 2>&1 || { cat vrt.txt; fail "gdalinfo mosaic.vrt"; }
+  grep -q "Size is 512, 128" vrt.txt || { cat vrt.txt; fail "mosaic size"; }
+  gdalinfo s2/tiles/tile_00004.tif | grep -q "32632" || fail "tile lost its georeferencing"
+  echo "ok: 9 class GeoTIFFs identical at 1 and 2 ranks, VRT 512x128"
+  ;;
+*) fail "unknown mode $mode" ;;
+esac
+exit 0
