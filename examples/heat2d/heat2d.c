@@ -70,8 +70,8 @@ int main(int argc, char **argv) {
   MPI_Comm comm = whpc_comm(ctx);
   WHPC_MAIN(comm, whpc_config_add_keys(ctx, HEAT_KEYS, WHPC_NKEYS(HEAT_KEYS)));
   WHPC_MAIN(comm, whpc_config_load(ctx, argc, argv));
-  heat_params p;
-  int dims[2];
+  heat_params p = {0};
+  int dims[2] = {0, 0};
   WHPC_MAIN(comm, read_params(ctx, &p, dims));
   WHPC_MAIN(comm, whpc_output_prepare(ctx, "heat2d"));
   whpc_timer_begin(ctx, "total");
