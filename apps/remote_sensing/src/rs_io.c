@@ -158,7 +158,7 @@ void rs_input_close(rs_input *in) {
 int rs_input_read(rs_input *in, int band, int x0, int y0, int w, int h, double *buf) {
   int cx0 = x0 < 0 ? 0 : x0, cy0 = y0 < 0 ? 0 : y0;
   int cx1 = x0 + w > in->width ? in->width : x0 + w, cy1 = y0 + h > in->height ? in->height : y0 + h;
-  if (cx0 > 0 || cy0 > 0 || cx1 < x0 + w || cy1 < y0 + h)
+  if (cx0 != x0 || cy0 != y0 || cx1 != x0 + w || cy1 != y0 + h) /* part of the window is outside */
     for (long i = 0; i < (long)w * h; i++) buf[i] = NAN;
   if (cx1 <= cx0 || cy1 <= cy0) return WHPC_OK;
   GDALRasterBandH b = GDALGetRasterBand(in->ds[in->band_file[band]], in->band_index[band]);

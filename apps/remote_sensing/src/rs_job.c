@@ -104,8 +104,10 @@ static int rs_setup_expr(whpc_ctx_t ctx, rs_job *job, rs_op *op, int nin, int fi
   op->nexpr = n;
   for (int i = 0; i < n; i++) {
     char err[512];
-    if (rs_expr_compile(w[i], nin, nn ? names : NULL, &op->expr[i], err, sizeof err))
-      return whpc_config_error(ctx, "rs.expr", "'%s': %s", w[i], err);
+    if (rs_expr_compile(w[i], nin, nn ? names : NULL, &op->expr[i], err, sizeof err)) {
+      if (n == 1) return whpc_config_error(ctx, "rs.expr", "%s", err);
+      return whpc_config_error(ctx, "rs.expr", "expression %d '%s': %s", i + 1, w[i], err);
+    }
     if (first)
       for (int b = 1; b <= nin; b++)
         if (rs_expr_uses_band(op->expr[i], b)) job->need[b - 1] = 1;
@@ -150,6 +152,7 @@ static int rs_setup_terrain(whpc_ctx_t ctx, rs_job *job, rs_op *op, int nin, int
   /* gdaldem reads Byte/UInt16/Int16 DEMs as Int32 (exact sums), everything else as Float32 */
   GDALDataType dt = first ? job->in.type[band - 1] : GDT_Float32;
   t->float_arith = !(dt == GDT_Byte || dt == GDT_UInt16 || dt == GDT_Int16);
+  t->aspect_flat = NAN; /* flat cells have no aspect: nodata, as in gdaldem */
   op->band = (int)band - 1;
   if (first) job->need[band - 1] = 1;
   op->halo = 1;
@@ -247,9 +250,21 @@ static int rs_setup_output(whpc_ctx_t ctx, rs_job *job) {
   d->type = types[type];
   if (type == 0) d->type = hillshade ? GDT_Byte : job->nops ? GDT_Float32 : job->in.type[0];
   if (strcasecmp(nodata, "auto") == 0) {
-    d->nodata = hillshade ? 0 : (!job->nops && job->in.has_nodata[0]) ? job->in.nodata[0] : -9999;
-    if (!job->nops && !job->in.has_nodata[0] && (d->type == GDT_Byte || d->type == GDT_UInt16 || d->type == GDT_UInt32))
-      d->nodata = 0;
+    /* float: -9999; integer: the input's nodata when it fits, else the type's extreme value
+     * (gdal_calc.py's choice); hillshade: 0, as gdaldem */
+    int isint = d->type != GDT_Float32 && d->type != GDT_Float64;
+    double tmin = d->type == GDT_Int16 ? -32768 : d->type == GDT_Int32 ? -2147483648.0 : 0;
+    double tmax = d->type == GDT_Byte ? 255 : d->type == GDT_UInt16 ? 65535 : d->type == GDT_Int16 ? 32767
+                : d->type == GDT_UInt32 ? 4294967295.0 : 2147483647.0;
+    d->nodata = -9999;
+    if (isint) {
+      double nd0 = job->in.nodata[0];
+      if (job->in.has_nodata[0] && nd0 >= tmin && nd0 <= tmax && nd0 == floor(nd0))
+        d->nodata = nd0;
+      else
+        d->nodata = tmin < 0 ? tmin : tmax;
+    }
+    if (hillshade) d->nodata = 0;
   } else {
     char *end;
     d->nodata = strtod(nodata, &end);
@@ -324,16 +339,10 @@ static int rs_setup_stats_chips(whpc_ctx_t ctx, rs_job *job) {
   return WHPC_OK;
 }
 
-int rs_job_setup(whpc_ctx_t ctx, rs_job *job) {
+static int rs_job_setup_all(whpc_ctx_t ctx, rs_job *job) {
   const char *files;
-  memset(job, 0, sizeof *job);
   WHPC_CALL(whpc_config_get_string(ctx, "input.files", &files));
-  /* every rank opens the same files and sees the same result: the error is collective */
-  int rc = rs_input_open(&job->in, "input.files", files);
-  if (rc) {
-    whpc_err_set_collective(1);
-    return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
-  }
+  WHPC_CALL(rs_input_open(&job->in, "input.files", files));
   WHPC_MALLOC(job->need, job->in.nbands);
   WHPC_CALL(rs_setup_ops(ctx, job));
   WHPC_CALL(rs_setup_masks(ctx, job));
@@ -341,6 +350,15 @@ int rs_job_setup(whpc_ctx_t ctx, rs_job *job) {
   WHPC_CALL(rs_setup_blocks(ctx, job));
   WHPC_CALL(rs_setup_stats_chips(ctx, job));
   return WHPC_OK;
+}
+
+int rs_job_setup(whpc_ctx_t ctx, rs_job *job) {
+  memset(job, 0, sizeof *job);
+  int rc = rs_job_setup_all(ctx, job);
+  /* every rank read the same keys and opened the same files: the error is known everywhere,
+   * so it is printed once and all ranks exit together */
+  if (rc) whpc_err_set_collective(1);
+  return rc;
 }
 
 void rs_job_free(rs_job *job) {

@@ -6,6 +6,7 @@
 void rs_stats_block(const double *v, long n, double *part, long long *hist, int nbins, double hmin,
                     double hmax) {
   double cnt = 0, mn = INFINITY, mx = -INFINITY, sum = 0;
+  double scale = hist ? nbins / (hmax - hmin) : 0; /* GDALRasterBand::GetHistogram's binning */
   for (long i = 0; i < n; i++) {
     double x = v[i];
     if (isnan(x)) continue;
@@ -13,11 +14,9 @@ void rs_stats_block(const double *v, long n, double *part, long long *hist, int 
     sum += x;
     if (x < mn) mn = x;
     if (x > mx) mx = x;
-    if (hist && x >= hmin && x <= hmax) {
-      long b = (long)floor((x - hmin) / (hmax - hmin) * nbins);
-      if (b >= nbins) b = nbins - 1;
-      if (b < 0) b = 0;
-      hist[b]++;
+    if (hist) {
+      double bin = floor((x - hmin) * scale);
+      if (bin >= 0 && bin < nbins) hist[(long)bin]++;
     }
   }
   double m2 = 0;

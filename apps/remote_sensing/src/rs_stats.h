@@ -13,8 +13,8 @@ typedef struct {
 } rs_band_stats;
 
 /* Partial of one block and band into part[RS_STAT_FIELDS]; NaN pixels are skipped. hist (may
- * be NULL) gets +1 in bin floor((v - hmin) / (hmax - hmin) * nbins), values outside
- * [hmin, hmax] are not counted, hmax falls in the last bin. */
+ * be NULL) gets +1 in bin floor((v - hmin) * (nbins / (hmax - hmin))) when that is in
+ * [0, nbins): GDAL's GetHistogram binning (hmax itself is out of range, as in GDAL). */
 void rs_stats_block(const double *v, long n, double *part, long long *hist, int nbins, double hmin,
                     double hmax);
 /* Combine nblocks partials (stride RS_STAT_FIELDS) in block order. */

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# One remote-sensing test case at NP ranks: run whpc-remote-sensing on the fixture data and check
+# the product against the GDAL tool's (or numpy's) product with rs_check.py.
+# Usage: rs_test.sh CASE NP DATA_DIR   (ctest sets WHPC_MPIEXEC, WHPC_NUMPROC_FLAG, WHPC_BUILD_DIR)
+set -uo pipefail
+case_=$1; np=$2; data=$3
+here=$(cd "$(dirname "$0")" && pwd)
+exe=$WHPC_BUILD_DIR/apps/remote_sensing/whpc-remote-sensing
+check="/usr/bin/python3 $here/rs_check.py"
+work=$PWD/work/$case_.np$np
+rm -rf "$work"
+mkdir -p "$work"
+cfg=$here/../examples/ndvi.ini
+
+# KEY=VALUE arguments of a run: the scene unless the case names its own input.files
+args() {
+  local a
+  for a in "$@"; do [[ $a == input.files=* ]] && { printf '%s\n' "$@"; return; }; done
+  printf '%s\n' "input.files=$data/scene.tif" "$@"
+}
+
+run() { # run KEY=VALUE... ; output in $work/out
+  local -a kv
+  mapfile -t kv < <(args "$@")
+  $WHPC_MPIEXEC ${WHPC_NUMPROC_FLAG:--n} "$np" "$exe" "$cfg" output.dir="$work/out" rs.block_size=128 \
+    "${kv[@]}" >"$work/log" 2>&1
+  local rc=$?
+  if [[ $rc -ne 0 ]]; then cat "$work/log"; echo "FAIL: whpc-remote-sensing exited $rc"; exit 1; fi
+}
+
+# expect_error RC REGEX KEY=VALUE... : exit code RC and exactly one error line matching REGEX
+expect_error() {
+  local want=$1 re=$2; shift 2
+  local -a kv
+  mapfile -t kv < <(args "$@")
+  $WHPC_MPIEXEC ${WHPC_NUMPROC_FLAG:--n} "$np" "$exe" "$cfg" output.dir="$work/out" rs.block_size=128 \
+    "${kv[@]}" >"$work/log" 2>&1
+  local rc=$?
+  cat "$work/log"
+  [[ $rc -eq $want ]] || { echo "FAIL: exit code $rc, expected $want"; exit 1; }
+  local n
+  n=$(grep -cE "error.*$re" "$work/log")
+  [[ $n -eq 1 ]] || { echo "FAIL: expected one line matching /$re/, found $n"; exit 1; }
+  grep -qiE "segmentation|backtrace|MPI_ABORT was invoked" "$work/log" && { echo "FAIL: crash"; exit 1; }
+  echo "OK: exit $rc with one-line error"
+  exit 0
+}
+
+out=$work/out/product.tif
+case $case_ in
+  ndvi)
+    run "rs.expr=ndvi(nir, red)" stats.hist_range=-1,1 stats.hist_bins=40
+    $check equal "$data/ref/ndvi.tif" "$out" 0 || exit 1
+    $check stats "$out" "$work/out/report.json" -1 1 40 "$work/out/histogram.csv" || exit 1
+    $check cog "$out" || exit 1
+    [[ -s $work/out/product.png ]] || { echo "FAIL: no quick-look"; exit 1; }
+    [[ ! -e $work/out/parts ]] || { echo "FAIL: parts left behind"; exit 1; }
+    ;;
+  evi)
+    run "rs.expr=evi(B4, B3, B1)" rs.format=gtiff
+    $check equal "$data/ref/evi.tif" "$out" 0 || exit 1
+    ;;
+  mix) # where/sqrt/max/pow/comparison; names and B<k> mixed
+    run "rs.expr=where(blue > 900, sqrt(blue)*2 - B2/3.0, max(blue, green)^0.5)" rs.format=gtiff rs.chunk=2
+    $check equal "$data/ref/mix.tif" "$out" 0 || exit 1
+    ;;
+  terrain)
+    for dem in dem dem16; do
+      for m in slope aspect hillshade; do
+        run "input.files=$data/$dem.tif" input.bands= rs.ops=terrain terrain.mode=$m rs.format=gtiff
+        # hillshade: GDAL divides by an SSE reciprocal-square-root estimate refined by one Newton
+        # step (gdaldem_lib.cpp ApproxADivByInvSqrtB, ~1e-7 relative), we divide by sqrt(): a
+        # value within 1e-7 of a .5 rounding boundary may land on the other byte.
+        if [[ $m == hillshade ]]; then tol="0 1 0.001"; else tol="0"; fi
+        echo "== $dem $m"
+        $check equal "$data/ref/${dem}_$m.tif" "$out" $tol || exit 1
+        rm -rf "$work/out"
+      done
+    done
+    ;;
+  filter)
+    for spec in "gaussian 2 1.2" "box 1 1" "sobel 1 1" "median 1 1" "open 1 1" "close 2 1"; do
+      set -- $spec
+      run "input.files=$data/dem.tif" input.bands= rs.ops=filter filter.kind=$1 filter.radius=$2 filter.sigma=$3 \
+        rs.format=gtiff stats.enable=false rs.quicklook=false
+      $check filter "$1" "$2" "$3" "$data/dem.tif" 1 "$out" || exit 1
+      rm -rf "$work/out"
+    done
+    ;;
+  chain) # expr then filter then terrain: halos add up (0 + 1 + 1)
+    run "rs.ops=expr,filter,terrain" "rs.expr=B4 / 10" filter.kind=box filter.radius=1 terrain.mode=slope \
+      rs.format=gtiff
+    /usr/bin/python3 - "$data/scene.tif" "$work" <<'EOF' || exit 1
+import sys
+import numpy as np
+from osgeo import gdal
+ds = gdal.Open(sys.argv[1]); b = ds.GetRasterBand(4).ReadAsArray().astype(np.float64)
+x = np.where(b == 0, np.nan, b / 10)
+p = np.pad(x, 1, constant_values=np.nan)
+w = np.ones(3) / 3
+acc = np.zeros((p.shape[0], x.shape[1]))
+for k in range(3): acc = acc + w[k] * p[:, k:k + x.shape[1]]
+acc2 = np.zeros(x.shape)
+for k in range(3): acc2 = acc2 + w[k] * acc[k:k + x.shape[0], :]
+drv = gdal.GetDriverByName("GTiff")
+o = drv.Create(sys.argv[2] + "/smooth.tif", x.shape[1], x.shape[0], 1, gdal.GDT_Float32)
+o.SetGeoTransform(ds.GetGeoTransform()); o.SetProjection(ds.GetProjection())
+o.GetRasterBand(1).SetNoDataValue(-9999); o.GetRasterBand(1).WriteArray(np.where(np.isnan(acc2), -9999, acc2)); o = None
+EOF
+    # the reference smooths in double and stores float32 before gdaldem, we keep double: 4 ulp
+    gdaldem slope -q "$work/smooth.tif" "$work/ref.tif"
+    $check equal "$work/ref.tif" "$out" 4 || exit 1
+    ;;
+  mask)
+    run "input.files=$data/scene.tif,$data/qa.tif" "rs.expr=B1" mask.qa_band=5 mask.qa_bits=8 \
+      mask.valid_range=700,1100 rs.output_type=uint16 rs.format=gtiff
+    $check mask "$data/scene.tif" "$data/qa.tif" "$out" 700 1100 8 || exit 1
+    ;;
+  chips)
+    run "rs.ops=none" chips.size=64 chips.overlap=16 rs.format=gtiff
+    $check chips "$work/out" "$out" || exit 1
+    ;;
+  err_missing) expect_error 1 "input.files.*nothere.tif" "input.files=$data/nothere.tif" ;;
+  err_corrupt) expect_error 1 "input.files.*corrupt.tif" "input.files=$data/corrupt.tif" ;;
+  err_truncated) expect_error 1 "truncated.tif.*band" "input.files=$data/truncated.tif" "rs.expr=B1+B2+B3+B4" ;;
+  err_band) expect_error 1 "rs.expr.*column 7: band B7 out of range" "rs.expr=B1 + (B7 - B2)" ;;
+  err_syntax) expect_error 1 "rs.expr.*column 11: expected" "rs.expr=(B1 + B2 * " ;;
+  err_crs) expect_error 1 "wrongcrs.tif.*CRS" "input.files=$data/scene.tif,$data/wrongcrs.tif" ;;
+  err_grid) expect_error 1 "wronggrid.tif.*grid" "input.files=$data/scene.tif,$data/wronggrid.tif" ;;
+  err_exists)
+    run "rs.expr=B1"
+    rm -f "$work/out/report.json" # an interrupted run: the product exists but the run is not complete
+    expect_error 1 "rs.output.*exists.*overwrite" "rs.expr=B1"
+    ;;
+  *) echo "unknown case $case_"; exit 2 ;;
+esac
+echo "OK: $case_ at $np ranks"
