@@ -151,8 +151,8 @@ int proj_params_read(whpc_ctx_t ctx, proj_params *prm) {
   }
   /* The stencil reaches 2 cells (QUICK) and the wall closure 2 interior cells. */
   for (int d = 0; d < prm->ndims; d++)
-    if (prm->n[d] < 4)
-      return whpc_config_error(ctx, "grid.n", "at least 4 cells per direction are needed by the stencil, got %ld in direction %d",
+    if (prm->n[d] < 3)
+      return whpc_config_error(ctx, "grid.n", "at least 3 cells per direction are needed by the stencil, got %ld in direction %d",
                                prm->n[d], d);
 
   WHPC_CALL(whpc_config_get_real(ctx, "time.cfl", &prm->cfl));

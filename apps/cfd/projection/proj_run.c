@@ -129,8 +129,7 @@ static int project(solver *sv, double a, double t) {
   for (size_t q = 0; q < g->count; q++) s->p[q] += s->phi[q];
   WHPC_CALL(fill_velocity(sv, t));
   proj_divergence(g, s->u, s->div);
-  double dmax = proj_max_abs(g, s->div);
-  WHPC_CALL(proj_allreduce_max(sv->dec, &dmax, 1));
+  const double dmax = proj_max_abs(g, s->div); /* local; reduced when reported */
   if (dmax > sv->max_div) sv->max_div = dmax;
   return WHPC_OK;
 }
@@ -302,14 +301,13 @@ static int run_level(whpc_ctx_t ctx, const proj_params *prm, int final, proj_res
     rc = step_rk3(&sv, dt);
     if (rc) break;
     const int conv = prm->steady && sv.residual <= prm->steady_tol;
-    if (df.open && (sv.s.step % prm->diag_every == 0 || conv)) {
-      double ke = proj_kinetic_energy(&sv.g, sv.s.u);
+    if (final && (sv.s.step % prm->diag_every == 0 || conv)) {
+      double ke = proj_kinetic_energy(&sv.g, sv.s.u), dv = sv.max_div;
       rc = proj_allreduce_sum(sv.dec, &ke, 1);
-      fprintf(df.wf.fp, "%ld,%.10g,%.6g,%.12g,%.3e,%.6e,%ld\n", sv.s.step, sv.s.t, dt, ke, sv.max_div, sv.residual,
-              sv.poisson_its - its0);
-    } else if (final && (sv.s.step % prm->diag_every == 0 || conv)) {
-      double ke = proj_kinetic_energy(&sv.g, sv.s.u);
-      rc = proj_allreduce_sum(sv.dec, &ke, 1);
+      if (!rc) rc = proj_allreduce_max(sv.dec, &dv, 1);
+      if (df.open)
+        fprintf(df.wf.fp, "%ld,%.10g,%.6g,%.12g,%.3e,%.6e,%ld\n", sv.s.step, sv.s.t, dt, ke, dv, sv.residual,
+                sv.poisson_its - its0);
     }
     if (rc) break;
     whpc_progress_update(ctx, &prog, sv.s.step, sv.s.t, 0);
@@ -339,6 +337,7 @@ static int run_level(whpc_ctx_t ctx, const proj_params *prm, int final, proj_res
     }
   }
   sv.loop_time = whpc_wtime() - t_loop;
+  if (!rc) rc = proj_allreduce_max(sv.dec, &sv.max_div, 1);
   whpc_progress_update(ctx, &prog, sv.s.step, sv.s.t, 1);
   if (df.open) {
     if (rc) whpc_file_discard(&df.wf);
@@ -454,7 +453,11 @@ static int run_all(whpc_ctx_t ctx, const proj_params *prm0) {
 
 int cfd_projection_run(whpc_ctx_t ctx) {
   proj_params prm;
-  WHPC_CALL(proj_params_read(ctx, &prm));
+  int prc = proj_params_read(ctx, &prm);
+  if (prc) {
+    whpc_err_set_collective(1); /* every rank checked the same values */
+    return whpc_err_trace(prc, __FILE__, __LINE__, __func__);
+  }
   int petsc = prm.psolver == PSOLVE_PETSC;
   if (petsc) {
     /* MPI is up (whpc_init): PETSc attaches to it and leaves MPI_Finalize to whpc_finalize */

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Bad input: exit status 1 and a one-line error naming the key/value (issue 4 list).
+set -u
+exe=$1; src=$2; out=$PWD/proj_bad
+rm -rf "$out"; mkdir -p "$out"
+ini="$src/apps/cfd/examples/cavity_re100.ini"
+fail=0
+check() { # np expected-regex args...
+  local np=$1 re=$2; shift 2
+  $WHPC_MPIEXEC $WHPC_NUMPROC_FLAG "$np" "$exe" "$ini" output.dir="$out/run" "$@" > "$out/stdout" 2> "$out/stderr"
+  local rc=$?
+  local lines; lines=$(grep -c "error" "$out/stderr")
+  if [[ $rc -ne 1 ]] || ! grep -Eq "$re" "$out/stderr" || [[ $lines -ne 1 ]]; then
+    echo "FAILED ($*): exit $rc, expected 1 and one line matching /$re/; stderr:"; cat "$out/stderr"; fail=1
+  else
+    echo "ok ($*): $(grep error "$out/stderr")"
+  fi
+}
+check 1 "flow\.nu.*-1.*out of range" flow.nu=-1
+check 2 "flow\.nu.*must be > 0" flow.nu=0
+check 1 "grid\.n.*at least 3 cells" grid.n=2,2
+check 1 "bc\.xlo.*slip.*not one of" bc.xlo=slip
+check 1 "time\.cfl.*1\.5.*out of range" time.cfl=1.5
+check 4 "3 cells in x cannot be split over 4 ranks" grid.n=3,8 grid.dims=4,1
+check 1 "periodic must be set on both" bc.xlo=periodic
+check 1 "pressure\.solver.*fft.*petsc" bc.xhi=outflow
+exit $fail
