@@ -530,6 +530,10 @@ static int check_header(whpc_ckpt_t ck, const char *path, unsigned char **blk, s
     close(fd);
     return WHPC_RAISE(WHPC_ERR_IO, "cannot stat checkpoint %s: %s", path, strerror(errno));
   }
+  if (S_ISDIR(st.st_mode)) {
+    close(fd);
+    return WHPC_RAISE(WHPC_ERR_INPUT, "checkpoint %s is a directory, not a checkpoint file", path);
+  }
   ssize_t got = pread(fd, &h, sizeof h, 0);
   if (got < 8) {
     close(fd);
