@@ -101,10 +101,10 @@ void swe_tendency(const swe_grid *gr, const double *h, const double *u, const do
     }
   }
   for (long j = 0; j < ny; j++) {
-    const long jj = j + g;
+    const double ia = 1.0 / gr->area[j + g]; /* one division per row */
     for (long i = 0; i < nx; i++) {
       const size_t k = swe_ix(gr, i, j), kw = swe_ix(gr, i - 1, j), ks = swe_ix(gr, i, j - 1);
-      dh[k] = -(w->U[k] - w->U[kw] + w->V[k] - w->V[ks]) / gr->area[jj];
+      dh[k] = -(w->U[k] - w->U[kw] + w->V[k] - w->V[ks]) * ia;
     }
   }
   if (advect_only) {
@@ -117,6 +117,8 @@ void swe_tendency(const swe_grid *gr, const double *h, const double *u, const do
   const size_t gx = (size_t)gr->gx;
   for (long j = -1; j <= ny - 1; j++) {
     const long J = gr->j0 + j, jj = j + g;
+    const double an = gr->area[jj] * gr->wn[jj], as = gr->area[jj + 1] * gr->ws[jj + 1];
+    const double wa = an / (2.0 * (an + as)), wb = as / (2.0 * (an + as)), iav = 1.0 / gr->areav[jj];
     for (long i = -1; i <= nx - 1; i++) {
       const size_t k = swe_ix(gr, i, j);
       if (J < 0 || J >= gr->nlat - 1) {
@@ -124,9 +126,8 @@ void swe_tendency(const swe_grid *gr, const double *h, const double *u, const do
         continue;
       }
       const double circ = (v[k + 1] - v[k]) * gr->dy - (u[k + gx] * gr->dxc[jj + 1] - u[k] * gr->dxc[jj]);
-      const double an = gr->area[jj] * gr->wn[jj], as = gr->area[jj + 1] * gr->ws[jj + 1];
-      const double hq = ((h[k] + h[k + 1]) * an + (h[k + gx] + h[k + gx + 1]) * as) / (2.0 * (an + as));
-      w->q[k] = (circ / gr->areav[jj] + fq[k]) / hq;
+      const double hq = (h[k] + h[k + 1]) * wa + (h[k + gx] + h[k + gx + 1]) * wb;
+      w->q[k] = (circ * iav + fq[k]) / hq;
     }
   }
   /* Bernoulli function for i in [0,nx], j in [0,ny] */
@@ -139,16 +140,17 @@ void swe_tendency(const swe_grid *gr, const double *h, const double *u, const do
     const long jj = j + g, J = gr->j0 + j;
     const double cu = gr->dy / gr->area[jj];
     const double cv = gr->lv[jj] / gr->areav[jj];
+    const double idx = 1.0 / gr->dxc[jj], idy = 1.0 / gr->dy;
     for (long i = 0; i < nx; i++) {
       const size_t k = swe_ix(gr, i, j), ks = k - gx, kw = k - 1;
       const double qv = 0.25 * (w->q[k] * (w->V[k] + w->V[k + 1]) + w->q[ks] * (w->V[ks] + w->V[ks + 1]));
-      du[k] = cu * qv - (w->B[k + 1] - w->B[k]) / gr->dxc[jj];
+      du[k] = cu * qv - (w->B[k + 1] - w->B[k]) * idx;
       if (J == gr->nlat - 1) {
         dv[k] = 0.0;
         continue;
       }
       const double qu = 0.25 * (w->q[k] * (w->U[k] + w->U[k + gx]) + w->q[kw] * (w->U[kw] + w->U[kw + gx]));
-      dv[k] = -cv * qu - (w->B[k + gx] - w->B[k]) / gr->dy;
+      dv[k] = -cv * qu - (w->B[k + gx] - w->B[k]) * idy;
     }
   }
 }
