@@ -1,6 +1,6 @@
 /* infer_onednn.c — oneDNN 2.6 backend (engine.backend = onednn).
- * Conv2d (groups, dilations, fused bias + sum + eltwise post-ops) and 2-D Max/AveragePool
- * run as oneDNN primitives; everything else keeps the reference kernel. A value produced by
+ * Conv2d (groups, dilations, fused bias + sum + eltwise post-ops), 2-D Max/AveragePool and
+ * Gemm (as inner product) run as oneDNN primitives; everything else keeps the reference kernel. A value produced by
  * a oneDNN primitive lives in the primitive's (blocked) layout; it is reordered to the
  * planned plain NCHW buffer only when a reference kernel or the caller needs it, and
  * oneDNN consumers read the blocked copy directly (reordering only if they want another
@@ -40,7 +40,9 @@ int infer_onednn_available(void) { return 1; }
 static void plain_md(const infer_value *v, dnnl_memory_desc_t *md) {
   dnnl_dims_t d;
   for (int k = 0; k < v->ndim; ++k) d[k] = v->dim[k];
-  dnnl_memory_desc_init_by_tag(md, v->ndim, d, dnnl_f32, dnnl_nchw);
+  static const dnnl_format_tag_t tag[] = {dnnl_format_tag_undef, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd,
+                                          dnnl_abcde, dnnl_abcdef};
+  if (v->ndim >= 1 && v->ndim <= 6) dnnl_memory_desc_init_by_tag(md, v->ndim, d, dnnl_f32, tag[v->ndim]);
 }
 
 static void *dn_alloc(size_t n) { return aligned_alloc(64, (n + 63) / 64 * 64 + 64); }
@@ -217,9 +219,69 @@ static int prep_pool(infer_plan *p, dn_plan *b, infer_node *n, int is_max) {
   return rc;
 }
 
+/* Gemm (alpha = beta = 1, A plain 2-D, B constant, C a constant vector) as inner product */
+static int prep_gemm(infer_plan *p, dn_plan *b, infer_node *n) {
+  const infer_value *a = &p->v[n->in[0]], *w = &p->v[n->in[1]], *y = &p->v[n->out[0]];
+  int tb = (int)infer_attr_int(n, "transB", 0);
+  int64_t M = a->dim[0], K = a->dim[1], N = y->dim[1];
+  dnnl_memory_desc_t src_md, wei_any, wei_plain, bias_md, dst_any;
+  dnnl_dims_t sd = {M, K}, wd = {N, K}, bd = {N}, dd = {M, N};
+  dnnl_memory_desc_init_by_tag(&src_md, 2, sd, dnnl_f32, dnnl_nc);
+  dnnl_memory_desc_init_by_tag(&wei_any, 2, wd, dnnl_f32, dnnl_format_tag_any);
+  dnnl_memory_desc_init_by_tag(&wei_plain, 2, wd, dnnl_f32, tb ? dnnl_oi : dnnl_io);
+  dnnl_memory_desc_init_by_tag(&bias_md, 1, bd, dnnl_f32, dnnl_a);
+  dnnl_memory_desc_init_by_tag(&dst_any, 2, dd, dnnl_f32, dnnl_nc);
+  dn_node *d = calloc(1, sizeof *d);
+  INFER_CHECK(d, INFER_EMEM, "out of memory");
+  n->prim = d;
+  d->has_bias = n->nin > 2 && n->in[2] >= 0;
+  dnnl_inner_product_desc_t ipd;
+  DN(dnnl_inner_product_forward_desc_init(&ipd, dnnl_forward_inference, &src_md, &wei_any,
+                                          d->has_bias ? &bias_md : NULL, &dst_any), "inner product descriptor");
+  dnnl_primitive_desc_t pd;
+  DN(dnnl_primitive_desc_create(&pd, &ipd, NULL, b->eng, NULL), "inner product primitive descriptor");
+  const dnnl_memory_desc_t *src = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+  const dnnl_memory_desc_t *wei = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+  const dnnl_memory_desc_t *dst = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+  int rc = dnnl_primitive_create(&d->prim, pd) ? infer_raise(INFER_EUNSUPPORTED, "oneDNN inner product failed") : INFER_OK;
+  if (!rc) rc = bind_src(p, b, d, n->in[0], src);
+  if (!rc) {
+    d->wei = dn_alloc(dnnl_memory_desc_get_size(wei));
+    rc = d->wei ? INFER_OK : infer_raise(INFER_EMEM, "out of memory");
+  }
+  if (!rc) {
+    dnnl_memory_t wp;
+    dnnl_primitive_t r;
+    dnnl_memory_create(&wp, &wei_plain, b->eng, w->data);
+    dnnl_memory_create(&d->wei_mem, wei, b->eng, d->wei);
+    rc = make_reorder(b, &wei_plain, wei, &r);
+    if (!rc) {
+      dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, wp}, {DNNL_ARG_TO, d->wei_mem}};
+      rc = exec(b, r, 2, args);
+      dnnl_stream_wait(b->strm);
+      dnnl_primitive_destroy(r);
+    }
+    dnnl_memory_destroy(wp);
+  }
+  if (!rc && d->has_bias) dnnl_memory_create(&d->bias_mem, &bias_md, b->eng, p->v[n->in[2]].data);
+  if (!rc) rc = finish_dst(p, b, d, n, dst);
+  dnnl_primitive_desc_destroy(pd);
+  return rc;
+}
+
 static int eligible(const infer_plan *p, const infer_node *n) {
   const char *nm = infer_ops[n->op].name;
   const infer_value *x = &p->v[n->in[0]];
+  if (!strcmp(nm, "Gemm")) {
+    int ok = x->ndim == 2 && x->dtype == INFER_F32 && !infer_attr_int(n, "transA", 0) && !n->act &&
+             infer_attr_float(n, "alpha", 1.0f) == 1.0f && infer_attr_float(n, "beta", 1.0f) == 1.0f &&
+             p->v[n->in[1]].is_const;
+    if (ok && n->nin > 2 && n->in[2] >= 0) {
+      const infer_value *c = &p->v[n->in[2]];
+      ok = c->is_const && infer_numel(c) == p->v[n->out[0]].dim[1] && (c->ndim == 1 || (c->ndim == 2 && c->dim[0] == 1));
+    }
+    return ok ? 4 : 0;
+  }
   if (x->ndim != 4 || x->dtype != INFER_F32 || n->nout != 1) return 0;
   if (!strcmp(nm, "Conv")) {
     dnnl_alg_kind_t alg;
@@ -250,6 +312,7 @@ int infer_onednn_prepare(infer_plan *p) {
     infer_node *n = &p->node[p->order[o]];
     int kind = eligible(p, n), rc = INFER_OK;
     if (kind == 1) rc = prep_conv(p, b, n);
+    else if (kind == 4) rc = prep_gemm(p, b, n);
     else if (kind >= 2) rc = prep_pool(p, b, n, kind == 2);
     if (rc) return rc;
   }
