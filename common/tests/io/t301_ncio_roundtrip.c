@@ -1,5 +1,6 @@
 /* t301_ncio_roundtrip — NetCDF fields written at P ranks read back at Q ranks, value for value.
  *   t301_ncio_roundtrip write DIR   writes DIR/rt2d_npP.nc, rt3d_npP.nc, rt3d_f32_npP.nc (P = ranks)
+ *                                   and xz_npP.nc (an x-z section, float32 + deflate, for the tools)
  *   t301_ncio_roundtrip read DIR    reads the files of every P in 1..4 on this run's ranks
  * 2D 37 x 23 (time series, float and double, 1D series and a spectrum), 3D 13 x 11 x 7 with
  * deflate, and 3D stored as float32 from double state. Sizes do not divide evenly on purpose
@@ -23,6 +24,8 @@ static const whpc_nc_var KCOORD = {"wavenumber", "m-1", NULL, "horizontal wavenu
 static const whpc_nc_var SPEC = {"spectrum", "K2 m", NULL, "temperature variance spectrum", NULL, WHPC_NC_FLOAT, 1, -1.0, NULL};
 static const whpc_nc_var THETA = {"theta", "K", "air_potential_temperature", "potential temperature", "time: point", WHPC_NC_DOUBLE, 1, -9999.0, NULL};
 static const whpc_nc_var WVEL = {"w", "m s-1", "upward_air_velocity", "vertical velocity", NULL, WHPC_NC_FLOAT, 0, -9999.0, NULL};
+
+static const whpc_nc_var THETA_XZ = {"theta", "K", "air_potential_temperature", "potential temperature", NULL, WHPC_NC_DOUBLE, 0, -9999.0, NULL};
 
 static double spec_value(int k, int rec) { return 1.0 / (1.0 + k + rec) + 1e-7 * k; }
 
@@ -92,6 +95,27 @@ static int write3d(whpc_decomp_t g, const char *path, int deflate, int float32) 
   return whpc_ncio_close(&f);
 }
 
+/* An x-z section (vertical axis Z as decomposition dim 1): the case GDAL 3.6 warns about. */
+static int write_xz(whpc_decomp_t g, const char *path) {
+  double xc[NX2], zc[NY2], *u;
+  for (int i = 0; i < NX2; i++) xc[i] = 1000.0 * i;
+  for (int k = 0; k < NY2; k++) zc[k] = 50.0 + 100.0 * k;
+  const whpc_nc_axis axes[2] = {
+      {"x", "m", "projection_x_coordinate", "x of cell centre", "X", NULL, xc, NULL},
+      {"z", "m", "altitude", "height above mean sea level", "Z", "up", zc, NULL}};
+  const whpc_nc_opts opts = {"whpc I/O x-z section", NULL, NULL, 1, 1, 1};
+  whpc_ncfile_t f;
+  int vt;
+  WHPC_CALL(whpc_ncio_create(g, path, &opts, axes, &f));
+  WHPC_CALL(whpc_ncio_def_var(f, &THETA_XZ, &vt));
+  WHPC_CALL(whpc_ncio_enddef(f));
+  WHPC_MALLOC(u, whpc_decomp_ghosted_count(g));
+  io_fill(g, u, 4, 0);
+  WHPC_CALL(whpc_ncio_write(f, vt, 0, u));
+  free(u);
+  return whpc_ncio_close(&f);
+}
+
 static int read2d(whpc_decomp_t g, const char *path) {
   whpc_ncfile_t f;
   int vt, vp, vm, vk, vs;
@@ -156,6 +180,8 @@ static int run(whpc_ctx_t ctx, int writing, const char *dir) {
     WHPC_CALL(write2d(g2, path));
     snprintf(path, sizeof path, "%s/rt3d_np%d.nc", dir, p);
     WHPC_CALL(write3d(g3, path, 4, 0));
+    snprintf(path, sizeof path, "%s/xz_np%d.nc", dir, p);
+    WHPC_CALL(write_xz(g2, path));
     snprintf(path, sizeof path, "%s/rt3d_f32_np%d.nc", dir, p);
     WHPC_CALL(write3d(g3, path, 0, 1));
   } else {
