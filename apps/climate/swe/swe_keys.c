@@ -28,7 +28,7 @@ const whpc_cfg_key clim_swe_keys[] = {
     {"swe.output_every", WHPC_CFG_REAL, "24", "h", 0, 1e6, NULL,
      "simulated hours between NetCDF records (0 = first and last only)"},
     {"swe.diag_every", WHPC_CFG_REAL, "6", "h", 0, 1e6, NULL,
-     "simulated hours between lines of diagnostics.csv (0 = every step)"},
+     "simulated hours between lines of diagnostics.csv (0 = first and last only)"},
     {"swe.topo_file", WHPC_CFG_STRING, "", "", WHPC_CFG_ANY, NULL,
      "CF NetCDF topography (m) on any regular lat/lon grid, regridded bilinearly (case orography)"},
     {"swe.topo_var", WHPC_CFG_STRING, "topo", "", WHPC_CFG_ANY, NULL, "variable name in swe.topo_file"},

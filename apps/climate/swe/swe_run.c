@@ -239,7 +239,7 @@ static unsigned long long physics_hash(const swe_run *r) {
   return h;
 }
 
-static void report(swe_run *r, double wall, uint64_t checksum) {
+static void report(swe_run *r, double wall, long step0, uint64_t checksum) {
   whpc_ctx_t ctx = r->ctx;
   const swe_params *p = &r->p;
   int pd[3];
@@ -250,13 +250,13 @@ static void report(swe_run *r, double wall, uint64_t checksum) {
   whpc_report_set_size(ctx, "nlat", (double)p->nlat);
   whpc_report_set_size(ctx, "cells", (double)(p->nlon * p->nlat));
   whpc_report_set_size(ctx, "steps", (double)r->nsteps);
-  const double days = (double)r->nsteps * r->dt / DAY, ranks = whpc_size(ctx);
+  const double days = (double)(r->nsteps - step0) * r->dt / DAY, ranks = whpc_size(ctx); /* this run's share */
   const double dph = wall > 0 ? days / (wall / 3600.0) : 0.0;
   whpc_report_set_fom(ctx, "simulated_days_per_wall_hour", dph, "days/h");
   whpc_report_set_number(ctx, "simulated_days_per_core_hour", dph / ranks);
   whpc_report_set_number(ctx, "seconds_per_simulated_day", days > 0 ? wall / days : 0.0);
   whpc_report_set_number(ctx, "resolution_deg", p->res);
-  whpc_report_set_number(ctx, "simulated_days", days);
+  whpc_report_set_number(ctx, "simulated_days", (double)r->nsteps * r->dt / DAY);
   whpc_report_set_number(ctx, "dt_s", r->dt);
   whpc_report_set_number(ctx, "dt_stable_limit_s", r->dt_limit);
   whpc_report_set_number(ctx, "dt_stable_limit_without_filter_s", r->dt_limit_nofilter);
@@ -295,7 +295,7 @@ static void report(swe_run *r, double wall, uint64_t checksum) {
      * nu = (R(3+R) w - 2 Omega) / ((1+R)(2+R)) (Williamson et al. 1992, eq. 140) */
     const double R = 4.0, w = 7.848e-6, nu = (R * (3.0 + R) * w - 2.0 * SWE_OMEGA) / ((1.0 + R) * (2.0 + R));
     whpc_report_set_number(ctx, "rossby_haurwitz.drift_deg", r->phase[2] / DEG);
-    whpc_report_set_number(ctx, "rossby_haurwitz.drift_deg_per_day", r->phase[2] / DEG / days);
+    whpc_report_set_number(ctx, "rossby_haurwitz.drift_deg_per_day", r->phase[2] / DEG / ((double)r->nsteps * r->dt / DAY));
     whpc_report_set_number(ctx, "rossby_haurwitz.nondivergent_drift_deg_per_day", nu * DAY / DEG);
   }
 }
@@ -414,7 +414,7 @@ static int run(swe_run *r) {
              r->err[1], r->err[2]);
   whpc_log(ctx, WHPC_LOG_INFO, "swe: state checksum %016" PRIx64 ", %.1f simulated days per wall hour", checksum,
            wall > 0 ? (double)(r->nsteps - step0) * r->dt / DAY / (wall / 3600.0) : 0.0);
-  report(r, wall, checksum);
+  report(r, wall, step0, checksum);
   if (step0) whpc_report_set_number(ctx, "restarted_from_step", (double)step0);
   char path[4200];
   whpc_report_add_output(ctx, "swe.nc");
