@@ -1,0 +1,26 @@
+// ONNX Runtime (onnxruntime-node) throughput: node bench_ort.js MODEL BATCH SECONDS THREADS C,H,W
+// Prints "images_per_s X". Equal intra-op threads to the whpc engine; sequential execution.
+const ort = require('onnxruntime-node');
+
+async function main() {
+  const [model, batch, secs, threads, chw] = process.argv.slice(2);
+  const dims = [Number(batch), ...chw.split(',').map(Number)];
+  const session = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: Number(threads), interOpNumThreads: 1, executionMode: 'sequential',
+    graphOptimizationLevel: 'all'});
+  const n = dims.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  for (let q = 0; q < n; ++q) data[q] = ((q * 2654435761) % 1000) / 1000;
+  const feeds = {[session.inputNames[0]]: new ort.Tensor('float32', data, dims)};
+  await session.run(feeds); // warm-up
+  let runs = 0;
+  const t0 = process.hrtime.bigint();
+  let t = 0;
+  do {
+    await session.run(feeds);
+    runs++;
+    t = Number(process.hrtime.bigint() - t0) / 1e9;
+  } while (t < Number(secs) || runs < 2);
+  console.log(`images_per_s ${(runs * dims[0] / t).toFixed(3)}`);
+}
+main().catch((e) => { console.error(e.message); process.exit(1); });
