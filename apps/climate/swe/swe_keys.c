@@ -7,7 +7,7 @@ const whpc_cfg_key clim_swe_keys[] = {
      "Williamson et al. (1992) case 1 (cosine bell), 2 (steady zonal flow), 5 (mountain), 6 (Rossby-Haurwitz "
      "R=4), or a zonal flow over a topography file"},
     {"swe.resolution", WHPC_CFG_REAL, "2.8125", "deg", 0.05, 45, NULL,
-     "grid spacing in longitude and latitude; 360 must be an even multiple of it (2.8125 = 128 x 64)"},
+     "grid spacing in longitude and latitude; 360 / resolution must be an even whole number (2.8125 = 128 x 64)"},
     {"swe.days", WHPC_CFG_REAL, "0", "days", 0, 3650, NULL,
      "simulated days (0 = the case's standard length: 12, 5, 15, 14, 10)"},
     {"swe.alpha", WHPC_CFG_REAL, "0", "rad", -6.3, 6.3, NULL,
