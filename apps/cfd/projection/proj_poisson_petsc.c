@@ -12,6 +12,7 @@
 #include <petscksp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "proj.h"
 
 #define PCALL(x)                                                                                    \
@@ -140,25 +141,42 @@ int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *
     if (!ok || levels >= 8) break;
     levels++;
   }
-  char defaults[512];
-  snprintf(defaults, sizeof defaults,
-           "-ksp_type cg -pc_type mg -pc_mg_levels %d -pc_mg_galerkin both -mg_levels_ksp_type chebyshev "
-           "-mg_levels_pc_type jacobi -mg_coarse_pc_type redundant -mg_coarse_redundant_pc_type svd",
-           levels);
-  PCALL(PetscOptionsInsertString(NULL, defaults));
+  /* the user's petsc.options first; our defaults only fill what they leave unset */
   if (prm->petsc_options && *prm->petsc_options) {
     PetscErrorCode pe = PetscOptionsInsertString(NULL, prm->petsc_options);
     if (pe) return WHPC_RAISE(WHPC_ERR_INPUT, "petsc.options: PETSc cannot parse \"%s\"", prm->petsc_options);
   }
+  char lev[16];
+  snprintf(lev, sizeof lev, "%d", levels);
+  const char *defaults[][2] = {{"-ksp_type", "cg"},
+                               {"-pc_type", "mg"},
+                               {"-pc_mg_levels", lev},
+                               {"-pc_mg_galerkin", "both"},
+                               {"-mg_levels_ksp_type", "chebyshev"},
+                               {"-mg_levels_pc_type", "jacobi"},
+                               {"-mg_coarse_pc_type", "redundant"},
+                               {"-mg_coarse_redundant_pc_type", "svd"}};
+  char pctype[64] = "mg";
+  PetscBool set = PETSC_FALSE;
+  PCALL(PetscOptionsGetString(NULL, NULL, "-pc_type", pctype, sizeof pctype, &set));
+  const int is_mg = !strcmp(pctype, "mg");
+  for (int i = 0; i < (int)(sizeof defaults / sizeof defaults[0]); i++) {
+    if (i >= 2 && !is_mg) break; /* multigrid settings only for PCMG */
+    PetscBool has = PETSC_FALSE;
+    PCALL(PetscOptionsHasName(NULL, NULL, defaults[i][0], &has));
+    if (!has) PCALL(PetscOptionsSetValue(NULL, defaults[i][0], defaults[i][1]));
+  }
   PCALL(KSPCreate(s->comm, &s->ksp));
-  PCALL(KSPSetDM(s->ksp, s->da));
-  PCALL(KSPSetDMActive(s->ksp, PETSC_FALSE));
+  /* the DM gives PCMG its hierarchy; other preconditioners (gamg, hypre) must not see an inactive DM */
+  if (is_mg) {
+    PCALL(KSPSetDM(s->ksp, s->da));
+    PCALL(KSPSetDMActive(s->ksp, PETSC_FALSE));
+  }
   PCALL(KSPSetOperators(s->ksp, s->A, s->A));
   PCALL(KSPSetTolerances(s->ksp, prm->pressure_rtol, 1e-300, PETSC_DEFAULT, 10000));
   PCALL(KSPSetNormType(s->ksp, KSP_NORM_UNPRECONDITIONED));
   PCALL(KSPSetInitialGuessNonzero(s->ksp, PETSC_TRUE));
   PCALL(KSPSetFromOptions(s->ksp));
-  PCALL(KSPSetUp(s->ksp));
   *impl = s;
   return WHPC_OK;
 }
