@@ -13,6 +13,7 @@
 
 #include <netcdf.h>
 #include <netcdf_par.h>
+#include <netcdf_meta.h>
 
 #include "whpc_config.h"
 #include "whpc_ctx.h"
@@ -113,7 +114,7 @@ static int put_global_atts(whpc_ncfile_t f, const whpc_nc_opts *o) {
   WHPC_CALL(put_text(f, NC_GLOBAL, "title", o && o->title ? o->title : app));
   WHPC_CALL(put_text(f, NC_GLOBAL, "institution", o && o->institution ? o->institution : "whpc"));
   snprintf(buf, sizeof buf, "%s %s (git %s), libwhpc ncio, netCDF %s", app, whpc_version(),
-           whpc_git_revision(), nc_inq_libvers());
+           whpc_git_revision(), NC_VERSION);
   WHPC_CALL(put_text(f, NC_GLOBAL, "source", buf));
   {
     const char *cmd = whpc_command_line(f->ctx);
@@ -512,6 +513,7 @@ int whpc_ncio_abandon(whpc_ncfile_t *fp) {
   if (f->writing) {
     MPI_Barrier(f->comm);
     if (f->rank == 0) unlink(f->part);
+    MPI_Barrier(f->comm); /* gone for every rank on return */
   }
   free_file(f);
   return WHPC_OK;
