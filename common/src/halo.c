@@ -49,28 +49,46 @@ static size_t box_cells(const lbox *b) {
   return c;
 }
 
+/* nrows rows of `row` bytes between strided memory and a packed buffer. Faces normal to x are
+ * rows of width elements (often 8, 16, 24 or 32 bytes): fixed-size copies become plain moves
+ * instead of a memcpy call per row. */
+#define COPY_ROWS(N)                                                           \
+  for (long r = 0; r < nrows; r++) memcpy(dst + r * dstride, src + r * sstride, (N))
+static void copy_rows(char *dst, size_t dstride, const char *src, size_t sstride, long nrows, size_t row) {
+  switch (row) {
+  case 4: COPY_ROWS(4); break;
+  case 8: COPY_ROWS(8); break;
+  case 12: COPY_ROWS(12); break;
+  case 16: COPY_ROWS(16); break;
+  case 24: COPY_ROWS(24); break;
+  case 32: COPY_ROWS(32); break;
+  default: COPY_ROWS(row); break;
+  }
+}
+#undef COPY_ROWS
+
 /* Copy box b of every field to/from a contiguous buffer; x rows are contiguous in memory. */
 static void pack(const struct whpc_halo_s *h, const lbox *b, void *const *fields, char *buf) {
-  const size_t row = (size_t)(b->hi[0] - b->lo[0]) * h->esz;
+  const size_t row = (size_t)(b->hi[0] - b->lo[0]) * h->esz, stride = (size_t)h->lay.ng[0] * h->esz;
+  const long nrows = b->hi[1] - b->lo[1];
   for (int f = 0; f < h->nfields; f++) {
     const char *a = fields[f];
-    for (long k = b->lo[2]; k < b->hi[2]; k++)
-      for (long j = b->lo[1]; j < b->hi[1]; j++) {
-        memcpy(buf, a + whpc_layout_index(&h->lay, b->lo[0], j, k) * h->esz, row);
-        buf += row;
-      }
+    for (long k = b->lo[2]; k < b->hi[2]; k++) {
+      copy_rows(buf, row, a + whpc_layout_index(&h->lay, b->lo[0], b->lo[1], k) * h->esz, stride, nrows, row);
+      buf += row * (size_t)nrows;
+    }
   }
 }
 
 static void unpack(const struct whpc_halo_s *h, const lbox *b, void *const *fields, const char *buf) {
-  const size_t row = (size_t)(b->hi[0] - b->lo[0]) * h->esz;
+  const size_t row = (size_t)(b->hi[0] - b->lo[0]) * h->esz, stride = (size_t)h->lay.ng[0] * h->esz;
+  const long nrows = b->hi[1] - b->lo[1];
   for (int f = 0; f < h->nfields; f++) {
     char *a = fields[f];
-    for (long k = b->lo[2]; k < b->hi[2]; k++)
-      for (long j = b->lo[1]; j < b->hi[1]; j++) {
-        memcpy(a + whpc_layout_index(&h->lay, b->lo[0], j, k) * h->esz, buf, row);
-        buf += row;
-      }
+    for (long k = b->lo[2]; k < b->hi[2]; k++) {
+      copy_rows(a + whpc_layout_index(&h->lay, b->lo[0], b->lo[1], k) * h->esz, stride, buf, row, nrows, row);
+      buf += row * (size_t)nrows;
+    }
   }
 }
 
