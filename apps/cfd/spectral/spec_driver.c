@@ -1,5 +1,5 @@
 /* spec_driver.c — whpc-cfd `solver = spectral`: options, set-up, time loop, outputs, report.
- * The only MPI reductions of the solver (energy sums, CFL velocity, spectra) are here, in reduce_*. */
+ * The MPI reductions of the solver (energy sums, CFL velocity, spectra) are in spec_reduce.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include "cfd_spectral.h"
 #include "spec_diag.h"
 #include "spec_io.h"
+#include "spec_reduce.h"
 #include "spec_solver.h"
 
 #ifndef CFD_SPECTRAL_DATA_DIR
@@ -118,31 +119,6 @@ static unsigned long long physics_hash(const spec_opts *o) {
   return h;
 }
 
-/* ---- reductions (the only MPI of the solver besides FFTW-MPI's own) ---- */
-
-static int reduce_sums(whpc_ctx_t ctx, const cfd_spec *s, double g[3]) {
-  double loc[3];
-  cfd_spec_local_sums(s, loc);
-  WHPC_MPI(MPI_Allreduce(loc, g, 2, MPI_DOUBLE, MPI_SUM, whpc_comm(ctx)));
-  WHPC_MPI(MPI_Allreduce(&loc[2], &g[2], 1, MPI_DOUBLE, MPI_MAX, whpc_comm(ctx)));
-  return WHPC_OK;
-}
-
-static int reduce_max(whpc_ctx_t ctx, double local, double *global) {
-  WHPC_MPI(MPI_Allreduce(&local, global, 1, MPI_DOUBLE, MPI_MAX, whpc_comm(ctx)));
-  return WHPC_OK;
-}
-
-static int reduce_spectrum(whpc_ctx_t ctx, const cfd_spec *s, double *bins, int nbins) {
-  double *loc = malloc(sizeof(double) * (size_t)nbins);
-  WHPC_CHECK(loc, WHPC_ERR_MEM, "out of memory for the spectrum");
-  cfd_spec_local_spectrum(s, loc, nbins);
-  int rc = MPI_Allreduce(loc, bins, nbins, MPI_DOUBLE, MPI_SUM, whpc_comm(ctx));
-  free(loc);
-  WHPC_MPI(rc);
-  return WHPC_OK;
-}
-
 /* ---- spectra kept in memory, written as one long-format CSV (t,k,E) at the end ---- */
 
 typedef struct {
@@ -157,7 +133,7 @@ static int spectra_add(whpc_ctx_t ctx, spectra *sp, const cfd_spec *s, double t)
   double *ee = realloc(sp->e, sizeof(double) * (size_t)(sp->n + 1) * (size_t)sp->nbins);
   WHPC_CHECK(ee, WHPC_ERR_MEM, "out of memory for spectra");
   sp->e = ee;
-  WHPC_CALL(reduce_spectrum(ctx, s, sp->e + (size_t)sp->n * (size_t)sp->nbins, sp->nbins));
+  WHPC_CALL(cfd_spec_reduce_spectrum(ctx, s, sp->e + (size_t)sp->n * (size_t)sp->nbins, sp->nbins));
   sp->t[sp->n++] = t;
   return WHPC_OK;
 }
@@ -219,7 +195,7 @@ static int initial_state(whpc_ctx_t ctx, const spec_opts *o, cfd_spec *s) {
   if (o->cas == CASE_ISOTROPIC) {
     cfd_spec_init_random(s, o->k0, (unsigned long)o->seed);
     double g[3];
-    WHPC_CALL(reduce_sums(ctx, s, g));
+    WHPC_CALL(cfd_spec_reduce_sums(ctx, s, g));
     WHPC_CHECK(g[0] > 0.0, WHPC_ERR_INPUT, "spectral.k0 = %g leaves no energy on this grid", o->k0);
     cfd_spec_scale(s, sqrt(o->energy / g[0]));
   } else
@@ -395,7 +371,7 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
   for (;;) {
     double g[3];
     whpc_timer_begin(ctx, "diagnostics");
-    WHPC_CALL(reduce_sums(ctx, &s, g));
+    WHPC_CALL(cfd_spec_reduce_sums(ctx, &s, g));
     WHPC_CALL(cfd_spec_hist_push(&h, (long)step, t, dt, g[0], g[1], g[2]));
     int done = t >= o.t_end - 1e-12 * fmax(1.0, o.t_end) || (o.max_steps > 0 && step >= o.max_steps);
     while (next_spec < o.nspec && (t >= o.spec_times[next_spec] - 1e-12 || done)) {
@@ -412,7 +388,7 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
     whpc_timer_begin(ctx, "step");
     cfd_spec_rk4_first(&s);
     double umax;
-    WHPC_CALL(reduce_max(ctx, s.umax_local, &umax));
+    WHPC_CALL(cfd_spec_reduce_max(ctx, s.umax_local, &umax));
     dt = o.dt_fixed > 0.0 ? o.dt_fixed : (umax > 0.0 ? o.cfl * h_grid / umax : o.t_end);
     if (t + dt > o.t_end) dt = o.t_end - t;
     WHPC_CHECK(dt > 0.0 && isfinite(dt), WHPC_ERR_NUMERIC, "spectral: time step %g at step %lld (t = %g)", dt, step, t);
@@ -472,7 +448,7 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
 
   /* Figure of merit: time per step, and against the FFTs of the same size measured now. */
   double per_step = steps_run ? whpc_timer_local(ctx, "step") / (double)steps_run : 0.0, per_step_max;
-  WHPC_CALL(reduce_max(ctx, per_step, &per_step_max));
+  WHPC_CALL(cfd_spec_reduce_max(ctx, per_step, &per_step_max));
   double pts = pow((double)o.n, o.dim);
   whpc_report_set_number(ctx, "perf.steps", (double)steps_run);
   whpc_report_set_number(ctx, "perf.time_per_step", per_step_max);
@@ -485,7 +461,7 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
     cfd_spec_time_fft_pairs(&s, 1); /* warm-up */
     double tf = cfd_spec_time_fft_pairs(&s, (int)o.fft_pairs), tf_max;
     whpc_timer_end(ctx, "fft_pairs");
-    WHPC_CALL(reduce_max(ctx, tf, &tf_max));
+    WHPC_CALL(cfd_spec_reduce_max(ctx, tf, &tf_max));
     /* One RK4 step costs 4 stages x 9 FFTs = 18 r2c + c2r pairs in 3D (4 x 5 = 10 pairs in 2D). */
     double pairs_per_step = o.dim == 3 ? 18.0 : 10.0;
     double ratio = per_step_max / (tf_max / (double)o.fft_pairs * pairs_per_step);

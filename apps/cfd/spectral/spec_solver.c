@@ -18,17 +18,6 @@ static double now(void) {
 /* Signed wavenumber of index j on n points. */
 static inline long wrapk(long j, long n) { return j <= n / 2 ? j : j - n; }
 
-void cfd_spec_local_sizes(MPI_Comm comm, int dim, long n, ptrdiff_t *ln0, ptrdiff_t *lk) {
-  ptrdiff_t l0, lk0;
-  fftw_mpi_init();
-  if (dim == 3)
-    fftw_mpi_local_size_3d_transposed(n, n, n / 2 + 1, comm, ln0, &l0, lk, &lk0);
-  else {
-    fftw_mpi_local_size_2d(n, n / 2 + 1, comm, ln0, &l0);
-    *lk = *ln0;
-  }
-}
-
 static unsigned plan_flags(cfd_spec_planner p) {
   return p == CFD_SPEC_PATIENT ? FFTW_PATIENT : p == CFD_SPEC_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
 }

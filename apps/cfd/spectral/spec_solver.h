@@ -39,9 +39,6 @@ typedef struct {
 
 typedef enum { CFD_SPEC_ESTIMATE = 0, CFD_SPEC_MEASURE = 1, CFD_SPEC_PATIENT = 2 } cfd_spec_planner;
 
-/* Local sizes FFTW-MPI would give (not collective in effect; calls fftw_mpi_local_size_*). */
-void cfd_spec_local_sizes(MPI_Comm comm, int dim, long n, ptrdiff_t *ln0, ptrdiff_t *lk);
-
 /* Collective on comm: allocate and plan (after cfd_spec_wisdom_load, so planning reuses wisdom).
  * Returns 0, -1 out of memory, -2 FFTW could not plan. */
 int cfd_spec_create(MPI_Comm comm, int dim, long n, double nu, double forcing_a, cfd_spec_planner planner,
