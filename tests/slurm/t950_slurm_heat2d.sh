@@ -6,7 +6,7 @@ src=$WHPC_SOURCE_DIR build=$WHPC_BUILD_DIR
 tmp=$(mktemp -d /tmp/t950.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 fail=0
-l2() { grep -o '"name": "relative_l2_error_vs_exact"' -A1 "$1" | grep -o '"value": [^,]*' | cut -d' ' -f2; }
+l2() { /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(repr([v["value"] for v in r["validation"]]))' "$1"; }
 for nodes in 1 2; do
   job=$(sbatch --parsable --wait --nodes=$nodes --ntasks=4 --export=ALL,WHPC_BUILD="$build" \
         "$src/jobscripts/heat2d.sbatch" heat.n=64); rc=$?
