@@ -112,12 +112,19 @@ int infer_items_list(whpc_ctx_t ctx, const char *input, infer_items *it) {
   it->id = calloc((size_t)it->n + 1, sizeof(char *));
   WHPC_CHECK(it->path && it->id, WHPC_ERR_MEM, "out of memory");
   size_t o = 0;
-  size_t inlen = strlen(input);
+  /* ids: paths relative to the directory, or as written in the list file */
+  char base[4096];
+  struct stat st;
+  snprintf(base, sizeof base, "%s", input);
+  if (stat(input, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    char *sl = strrchr(base, '/');
+    if (sl) *sl = 0; else snprintf(base, sizeof base, ".");
+  }
+  size_t blen = strlen(base);
   for (long i = 0; i < it->n; ++i) {
     it->path[i] = strdup(buf + o);
     const char *id = buf + o;
-    if (!strncmp(id, input, inlen) && id[inlen] == '/') id += inlen + 1; /* directory: relative name */
-    else { const char *sl = strrchr(id, '/'); if (sl) id = sl + 1; }
+    if (!strncmp(id, base, blen) && id[blen] == '/') id += blen + 1;
     it->id[i] = strdup(id);
     o += strlen(buf + o) + 1;
   }

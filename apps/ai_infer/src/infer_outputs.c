@@ -34,18 +34,20 @@ int infer_part_open(const char *dir, int rank, FILE **f) {
 
 /* "index,id,c1,s1,...": top-k by score, ties to the lower class */
 int infer_part_write_topk(FILE *f, long index, const char *id, const float *scores, int k, int topk) {
-  int used[1024] = {0};
   if (topk > k) topk = k;
+  unsigned char *used = calloc((size_t)k + 1, 1);
+  WHPC_CHECK(used, WHPC_ERR_MEM, "out of memory");
   fprintf(f, "%ld,", index);
   put_csv_field(f, id);
   for (int t = 0; t < topk; ++t) {
     int best = -1;
     for (int c = 0; c < k; ++c)
-      if (!(c < 1024 && used[c]) && (best < 0 || scores[c] > scores[best])) best = c;
-    if (best < 1024) used[best] = 1;
+      if (!used[c] && (best < 0 || scores[c] > scores[best])) best = c;
+    used[best] = 1;
     fprintf(f, ",%d,%.6g", best, scores[best]);
   }
   fputc('\n', f);
+  free(used);
   return ferror(f) ? WHPC_RAISE(WHPC_ERR_IO, "result part: write failed") : WHPC_OK;
 }
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# whpc-ai-infer driver tests. Usage: test_driver.sh ranks|resume|badinput|skip|raster
+# whpc-ai-infer driver tests. Usage: test_driver.sh ranks|resume|badinput|skip|raster|formats
 # Environment from whpc_add_script_test: WHPC_MPIEXEC, WHPC_NUMPROC_FLAG, WHPC_BUILD_DIR, WHPC_SOURCE_DIR.
 set -u
 mode=$1
@@ -82,6 +82,9 @@ badinput)
   }
   expect 1 "missing.onnx: cannot open" model.path=missing.onnx output.dir=o1
   expect 1 "corrupt.onnx: not a valid ONNX model" model.path=corrupt.onnx output.dir=o2
+  if [ -f /usr/share/libonnx-testdata/data/node/test_abs/model.onnx ]; then
+    expect 1 "node '#0': operator Abs is not supported" model.path=/usr/share/libonnx-testdata/data/node/test_abs/model.onnx output.dir=o0
+  fi
   expect 1 "3 bands, the model expects 4" input.path=tiles3 output.dir=o3
   expect 1 "32x32 pixels, the model expects 64x64" input.path=small output.dir=o4
   expect 1 "tile_00005.tif: cannot" input.path=bad output.dir=o5
@@ -114,6 +117,25 @@ EOI
   grep -q "Size is 512, 128" vrt.txt || { cat vrt.txt; fail "mosaic size"; }
   gdalinfo s2/tiles/tile_00004.tif | grep -q "32632" || fail "tile lost its georeferencing"
   echo "ok: 9 class GeoTIFFs identical at 1 and 2 ranks, VRT 512x128"
+  ;;
+formats)
+  # the same pixels as GeoTIFF, .npy and in a list file give the same predictions; fit modes run
+  $py $app/tools/make_tiles.py tif 6 || fail "make_tiles"
+  $py $app/tools/make_tiles.py npy 6 --format npy || fail "make_tiles"
+  $py $app/tools/make_tiles.py big 4 --size 80 || fail "make_tiles"
+  mpirun 2 cls.ini input.path=tif output.dir=o_tif > a.log 2>&1 || { cat a.log; fail "tif run"; }
+  mpirun 2 cls.ini input.path=npy output.dir=o_npy > b.log 2>&1 || { cat b.log; fail "npy run"; }
+  diff <(sed 's/\.tif,/,/' o_tif/predictions.csv) <(sed 's/\.npy,/,/' o_npy/predictions.csv) > /dev/null \
+    || fail "GeoTIFF and .npy inputs of the same pixels predict differently"
+  printf "# list file\ntif/tile_00003.tif\n\ntif/tile_00001.tif\n" > list.txt
+  mpirun 1 cls.ini input.path=list.txt output.dir=o_list > c.log 2>&1 || { cat c.log; fail "list run"; }
+  [ "$(tail -n +2 o_list/predictions.csv | wc -l)" = 2 ] || fail "list file: expected 2 rows"
+  grep -q "^tif/tile_00003.tif," o_list/predictions.csv || fail "list file ids"
+  for fit in center_crop resize; do
+    mpirun 2 cls.ini input.path=big input.fit=$fit output.dir=o_$fit > d.log 2>&1 || { cat d.log; fail "fit $fit"; }
+    [ "$(tail -n +2 o_$fit/predictions.csv | wc -l)" = 4 ] || fail "fit $fit: expected 4 rows"
+  done
+  echo "ok: tif = npy predictions, list file, center_crop and resize"
   ;;
 *) fail "unknown mode $mode" ;;
 esac
