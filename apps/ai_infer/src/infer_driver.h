@@ -47,7 +47,7 @@ void infer_georef_free(infer_georef *g);
 
 /* Resume journal: each rank appends "D index id" / "S index reason" lines after the results
  * they cover are on disk. */
-int infer_journal_scan(whpc_ctx_t ctx, const char *dir, long n, unsigned char *done);
+int infer_journal_scan(whpc_ctx_t ctx, const char *dir, const infer_items *it, unsigned char *state);
 int infer_journal_open(const char *dir, int rank, FILE **f);
 int infer_journal_append(FILE *f, const long *idx, const int *skipped, long count);
 

@@ -40,9 +40,39 @@ static int scan_local(const char *dir, long n, unsigned char *state) {
   return rc;
 }
 
-int infer_journal_scan(whpc_ctx_t ctx, const char *dir, long n, unsigned char *state) {
+/* The journal counts items by their index in the sorted input list, so it is only valid for
+ * the same list: journal/inputs.id holds the count and a hash of every id. */
+static int check_manifest(const char *dir, const infer_items *it) {
+  unsigned long long h = 1469598103934665603ULL; /* FNV-1a 64 */
+  for (long i = 0; i < it->n; ++i)
+    for (const char *c = it->id[i];; ++c) {
+      h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+      if (!*c) break;
+    }
+  char path[4200], want[64], have[64] = "";
+  snprintf(path, sizeof path, "%s/inputs.id", dir);
+  snprintf(want, sizeof want, "%ld %016llx\n", it->n, h);
+  FILE *f = fopen(path, "r");
+  if (f) {
+    if (!fgets(have, sizeof have, f)) have[0] = 0;
+    fclose(f);
+    WHPC_CHECK(!strcmp(have, want), WHPC_ERR_INPUT,
+               "%s: the resume journal was written for another input list (%s inputs/hash now %ld %016llx); "
+               "use a new output.dir", path, strtok(have, "\n") ? have : "?", it->n, h);
+    return WHPC_OK;
+  }
+  WHPC_CALL(whpc_mkdir_p(dir));
+  whpc_file wf;
+  WHPC_CALL(whpc_file_open(&wf, path));
+  fputs(want, wf.fp);
+  return whpc_file_commit(&wf);
+}
+
+int infer_journal_scan(whpc_ctx_t ctx, const char *dir, const infer_items *it, unsigned char *state) {
+  long n = it->n;
   memset(state, 0, (size_t)n);
-  int rc = whpc_rank(ctx) == 0 ? scan_local(dir, n, state) : WHPC_OK, grc;
+  int rc = whpc_rank(ctx) == 0 ? check_manifest(dir, it) : WHPC_OK, grc;
+  if (!rc && whpc_rank(ctx) == 0) rc = scan_local(dir, n, state);
   whpc_agree(whpc_comm(ctx), rc, &grc);
   if (grc) return grc;
   for (long o = 0; o < n; o += 1 << 30) {

@@ -117,7 +117,7 @@ static int finish(whpc_ctx_t ctx, infer_job *j, const infer_items *it, double t_
   char jd[4200];
   snprintf(jd, sizeof jd, "%s/journal", whpc_output_dir(ctx));
   WHPC_CHECK(state, WHPC_ERR_MEM, "out of memory");
-  WHPC_CALL(infer_journal_scan(ctx, jd, it->n, state)); /* every rank has fsync'ed */
+  WHPC_CALL(infer_journal_scan(ctx, jd, it, state)); /* every rank has fsync'ed */
   long done = 0, skipped = 0, rows = 0, tiles = 0;
   for (long i = 0; i < it->n; ++i) done += state[i] == 1, skipped += state[i] == 2;
   if (whpc_rank(ctx) == 0) {
@@ -194,7 +194,7 @@ int main(int argc, char **argv) {
   if (!state || !todo) whpc_abort(comm, WHPC_RAISE(WHPC_ERR_MEM, "out of memory for %ld inputs", items.n));
   char jd[4200];
   snprintf(jd, sizeof jd, "%s/journal", whpc_output_dir(ctx));
-  WHPC_MAIN(comm, infer_journal_scan(ctx, jd, items.n, state));
+  WHPC_MAIN(comm, infer_journal_scan(ctx, jd, &items, state));
   for (long i = 0; i < items.n; ++i)
     if (!state[i]) todo[ntodo++] = i;
   whpc_log(ctx, WHPC_LOG_INFO, "%ld inputs, %ld already done (resume), %ld to process on %d ranks; model %dx%dx%d, batch %ld, %s",

@@ -64,6 +64,11 @@ resume)
   [ "$dups" = 0 ] || fail "duplicate ids"
   # a complete run is never overwritten
   mpirun 2 cls.ini output.dir=out engine.backend=reference > again.log 2>&1 && fail "rerun over a complete run exited 0"
+  # a journal of another input list is refused
+  rm -f tiles/tile_00029.tif
+  rm -f out/report.json
+  mpirun 2 cls.ini output.dir=out > other.log 2>&1 && fail "resume with another input list exited 0"
+  grep -q "another input list" other.log || { cat other.log; fail "no input-list error"; }
   echo "ok: resume ($ndone of 30 journaled before the kill)"
   ;;
 badinput)
