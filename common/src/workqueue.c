@@ -21,13 +21,13 @@
  * WHPC_WORKQUEUE=shm|thread|rma in the environment forces a back-end (tests, diagnosis). */
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "whpc_decomp.h"
 #include "whpc_error.h"
+#include "whpc_log.h"
 #include "whpc_workqueue.h"
 
 typedef enum { WQ_SHM, WQ_THREAD, WQ_RMA } wq_backend;
@@ -107,11 +107,10 @@ static int pick_backend(struct whpc_workqueue_s *wq) {
   int local = nsize == wq->size;
   WHPC_MPI(MPI_Allreduce(&local, &one_node, 1, MPI_INT, MPI_MIN, wq->comm));
   wq->backend = one_node ? WQ_SHM : provided == MPI_THREAD_MULTIPLE ? WQ_THREAD : WQ_RMA;
-  if (wq->backend == WQ_RMA && wq->rank == 0)
-    fprintf(stderr,
-            "%s: warning: work queue across nodes without MPI_THREAD_MULTIPLE: dynamic scheduling relies on "
-            "one-sided progress at rank 0 and may stall while rank 0 computes\n",
-            whpc_app_name(wq->ctx));
+  if (wq->backend == WQ_RMA)
+    whpc_log(wq->ctx, WHPC_LOG_WARN,
+             "work queue across nodes without MPI_THREAD_MULTIPLE: dynamic scheduling relies on one-sided "
+             "progress at rank 0 and may stall while rank 0 computes");
   return WHPC_OK;
 }
 

@@ -5,7 +5,12 @@
  * a ghosted local array of element e has index  i + gx*(j + gy*k)  with gx = nx_local + 2*ghost
  * (so local owned cell (0,0,0) is at (ghost, ghost, ghost)); unused dimensions have extent 1
  * and no ghosts.
- * Process dims: automatic (minimises the halo surface; dims[d] = 0) or given (dims[d] > 0).
+ * Process dims: automatic (dims[d] = 0) or given (dims[d] > 0). Automatic dims minimise the
+ * total area of the cut planes (periodic dims cut dims[d] times, others dims[d]-1) among the
+ * factorisations that honour the given dims, keep dims[d] <= n[d] and blocks of at least `ghost`
+ * cells wherever a neighbour exists; ties split the slower dimensions (z, then y), whose faces
+ * are contiguous in memory. 101 x 37 on 4 ranks gives 4 x 1; 64 x 64 on 2 gives 1 x 2.
+ * The Cartesian communicator keeps the ranks of ctx's communicator (no reordering).
  */
 #ifndef WHPC_DECOMP_H
 #define WHPC_DECOMP_H

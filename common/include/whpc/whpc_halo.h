@@ -5,7 +5,10 @@
  * fields per exchange (packed into one message per neighbour). Width = the decomposition's
  * ghost width (or less, given at create). Periodic wrap works on one rank too.
  * Split phase: begin packs and starts; compute the interior; end waits and unpacks.
- * Ghosts past a non-periodic edge are left for the app's boundary conditions. */
+ * Ghosts past a non-periodic edge are left for the app's boundary conditions; with
+ * WHPC_HALO_FACES the edge/corner ghosts (outside the owned range in two or more dims) are not
+ * touched either. begin copies the owned cells it sends, so the app may update owned cells between
+ * begin and end; ghost cells are written by end and must not be used before it. */
 #ifndef WHPC_HALO_H
 #define WHPC_HALO_H
 #include <stddef.h>
@@ -29,7 +32,8 @@ int whpc_halo_begin(whpc_halo_t h, void *const *fields);
 int whpc_halo_end(whpc_halo_t h);
 /* begin + end. */
 int whpc_halo_exchange(whpc_halo_t h, void *const *fields);
-/* Bytes sent per exchange by this rank (for benchmarks). */
+/* Bytes this rank sends to other ranks per exchange (self copies of periodic 1-rank dims are
+ * not counted), for benchmarks. */
 size_t whpc_halo_bytes(whpc_halo_t h);
 int whpc_halo_destroy(whpc_halo_t *h);
 

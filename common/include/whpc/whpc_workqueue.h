@@ -2,7 +2,12 @@
  * WHPC_WQ_STATIC: rank r gets its contiguous block (whpc_block_range), in chunks.
  * WHPC_WQ_DYNAMIC: self-scheduling; each call takes the next `chunk` items from a shared counter,
  * so a slow rank does not hold the others. Every item is handed out exactly once.
- * Items may be skipped (resume): whpc_workqueue_skip gives a done[] mask of items already finished. */
+ * Items may be skipped (resume): whpc_workqueue_skip gives a done[] mask of items already finished.
+ * Dynamic back-ends (chosen at create; see workqueue.c for the measurements): all ranks on one
+ * node: an MPI_Fetch_and_op counter in a shared-memory window (never waits for rank 0); several
+ * nodes and MPI_THREAD_MULTIPLE: a dispatcher thread on rank 0; otherwise a one-sided counter
+ * that may stall while rank 0 computes (a warning says so). WHPC_WORKQUEUE=shm|thread|rma in the
+ * environment forces one. */
 #ifndef WHPC_WORKQUEUE_H
 #define WHPC_WORKQUEUE_H
 #include "whpc_ctx.h"
