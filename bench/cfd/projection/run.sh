@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Projection solver benchmark (ratios measured in one run on this machine):
+#  1. explicit-step bandwidth of whpc-cfd (report.json explicit.bandwidth_GBps, 1024^2 cavity,
+#     a few steps) against a STREAM triad measured here (target >= 70 %);
+#  2. pressure solve: whpc-cfd petsc (CG + MG on the DMDA) and fft per-solve time against PETSc's
+#     tutorials ksp/ex50 (2D Neumann, same grid, same rtol) and ksp/ex45 (3D), built from Debian's
+#     libpetsc3.18-dev-examples (skipped when not installed);
+#  3. cavity Re = 1000 at 128^2 to steady state against PETSc snes/ex19 (velocity-vorticity Newton,
+#     -lidvelocity 1000 -grashof 0) at the same grid.
+# usage: bench/cfd/projection/run.sh BUILD_DIR OUT_DIR   (env: NP ranks [2], QUICK=1 skips 3)
+set -uo pipefail
+build=$(cd "${1:-build}" && pwd)
+out=${2:-runs/bench/cfd-projection}
+np=${NP:-2}
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../../.." && pwd)
+exe="$build/apps/cfd/whpc-cfd"
+[[ -x $exe ]] || { echo "bench/cfd/projection: $exe not built" >&2; exit 1; }
+mkdir -p "$out"; out=$(cd "$out" && pwd)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+mpi() { mpiexec -n "$np" --oversubscribe "$@"; }
+py=/usr/bin/python3
+json() { $py -c "import json,sys; r=json.load(open(sys.argv[1])); $2" "$1"; }
+summary="$out/summary.txt"; : > "$summary"
+say() { echo "$*" | tee -a "$summary"; }
+
+# ---- 1. STREAM triad vs explicit part
+mpicc -O3 -march=native -o "$out/stream_triad" "$here/stream_triad.c" || exit 1
+triad=$(mpi "$out/stream_triad" 20000000 | awk '/triad_GBps/ {print $2}')
+mpi "$exe" "$src/apps/cfd/examples/cavity_re100.ini" grid.n=1024,1024 steady.enabled=false time.max_steps=10 \
+  time.t_end=1e9 output.dir="$out/explicit" output.overwrite=true log.level=warn > "$out/explicit.log" 2>&1
+bw=$(json "$out/explicit/report.json" "print(r['results']['explicit']['bandwidth_GBps'])")
+say "explicit step: ${bw} GB/s, STREAM triad ${triad} GB/s, ratio $($py -c "print(f'{$bw/$triad:.2f}')") (target >= 0.70), $np ranks, 1024^2"
+
+# ---- 2. pressure solve vs PETSc ex50 / ex45
+ex=/usr/share/petsc/3.18/share/petsc/examples/src
+per_solve() { json "$1" "t=[x for x in r['timers'] if x['name']=='pressure'][0]; print(t['max_s']/t['count'])"; }
+if [[ -f $ex/ksp/ksp/tutorials/ex50.c ]]; then
+  for e in ksp/ksp/tutorials/ex50 ksp/ksp/tutorials/ex45 snes/tutorials/ex19; do
+    mpicc -O2 -o "$out/$(basename $e)" "$ex/$e.c" $(pkg-config --cflags --libs PETSc) -lm || exit 1
+  done
+  n=512; rtol=1e-8
+  # PETSc ex50: cell-centred 2D Neumann Poisson, CG + geometric MG (Galerkin), same tolerance
+  mpi "$out/ex50" -da_grid_x $n -da_grid_y $n -ksp_type cg -pc_type mg -pc_mg_levels 6 -pc_mg_galerkin both \
+    -mg_coarse_pc_type redundant -mg_coarse_redundant_pc_type svd -ksp_rtol $rtol -log_view > "$out/ex50.log" 2>&1
+  t50=$(awk '/^KSPSolve/ {print $4; exit}' "$out/ex50.log")
+  for s in petsc fft; do
+    mpi "$exe" "$src/apps/cfd/examples/cavity_re100.ini" grid.n=$n,$n steady.enabled=false time.max_steps=3 time.t_end=1e9 \
+      pressure.solver=$s pressure.rtol=$rtol output.dir="$out/p2d_$s" output.overwrite=true log.level=warn > "$out/p2d_$s.log" 2>&1
+    t=$(per_solve "$out/p2d_$s/report.json")
+    say "2D ${n}^2 pressure solve ($s): ${t} s per solve vs PETSc ex50 ${t50} s, ratio $($py -c "print(f'{$t/$t50:.2f}')") (target <= 1.0)"
+  done
+  m=64
+  mpi "$out/ex45" -da_grid_x $((m+1)) -da_grid_y $((m+1)) -da_grid_z $((m+1)) -ksp_type cg -pc_type mg -pc_mg_levels 4 \
+    -pc_mg_galerkin both -ksp_rtol $rtol -log_view > "$out/ex45.log" 2>&1
+  t45=$(awk '/^KSPSolve/ {print $4; exit}' "$out/ex45.log")
+  for s in petsc fft; do
+    mpi "$exe" "$src/apps/cfd/examples/cavity3d.ini" grid.n=$m,$m,$m time.max_steps=3 time.t_end=1e9 \
+      pressure.solver=$s pressure.rtol=$rtol output.dir="$out/p3d_$s" output.overwrite=true log.level=warn > "$out/p3d_$s.log" 2>&1
+    t=$(per_solve "$out/p3d_$s/report.json")
+    say "3D ${m}^3 pressure solve ($s): ${t} s per solve vs PETSc ex45 (65^3 vertices, Dirichlet) ${t45} s, ratio $($py -c "print(f'{$t/$t45:.2f}')")"
+  done
+  if [[ -z ${QUICK:-} ]]; then
+    s0=$(date +%s.%N)
+    mpi "$out/ex19" -da_grid_x 128 -da_grid_y 128 -lidvelocity 1000 -grashof 0 -prandtl 1 -snes_converged_reason \
+      -pc_type mg -pc_mg_levels 4 > "$out/ex19.log" 2>&1
+    t19=$($py -c "import time; print(f'{time.time()-$s0:.1f}')")
+    s0=$(date +%s.%N)
+    mpi "$exe" "$src/apps/cfd/examples/cavity_re1000.ini" output.dir="$out/re1000" output.overwrite=true > "$out/re1000.log" 2>&1
+    t1000=$($py -c "import time; print(f'{time.time()-$s0:.1f}')")
+    say "cavity Re=1000 128^2: whpc-cfd ${t1000} s ($(grep -c PASS "$out/re1000.log") verdicts passed, $(grep -c 'FAIL ' "$out/re1000.log") failed) vs PETSc ex19 ${t19} s ($(grep -o 'SNES solve [a-z]* due to [A-Z_]*' "$out/ex19.log" | head -1)), ratio $($py -c "print(f'{$t1000/$t19:.2f}')")"
+  fi
+else
+  say "PETSc tutorial sources not installed (apt-get install libpetsc3.18-dev-examples): pressure/ex19 comparisons skipped"
+fi
+echo "summary: $summary"
