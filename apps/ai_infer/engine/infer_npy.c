@@ -40,6 +40,11 @@ static int parse_header(const char *h, const char *path, char *descr, size_t dl,
     dim[(*ndim)++] = v;
     q = end;
   }
+  int64_t numel = 1; /* bounded product: no overflow before the length check */
+  for (int k = 0; k < *ndim; ++k) {
+    INFER_CHECK(dim[k] == 0 || numel <= ((int64_t)1 << 40) / dim[k], INFER_EINPUT, "%s: .npy shape too large", path);
+    numel *= dim[k];
+  }
   return INFER_OK;
 }
 
