@@ -191,6 +191,11 @@ static void rs_report_fill(whpc_ctx_t ctx, rs_job *job, rs_result *res, const do
     snprintf(key, sizeof key, "throughput.per_rank.%d.blocks", r);
     whpc_report_set_number(ctx, key, blocks[r]);
   }
+  if (job->warp.enabled) {
+    /* the kernel scale of the whole grid: `gdalwarp -wo XSCALE=.. -wo YSCALE=..` reproduces it */
+    whpc_report_set_number(ctx, "warp.xscale", job->warp.xscale);
+    whpc_report_set_number(ctx, "warp.yscale", job->warp.yscale);
+  }
   whpc_report_set_string(ctx, "output.path", job->out_path);
   whpc_report_set_string(ctx, "output.format", job->cog ? "COG" : "GTiff");
   whpc_report_set_string(ctx, "output.type", GDALGetDataTypeName(job->out.type));

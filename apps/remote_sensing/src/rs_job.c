@@ -14,6 +14,13 @@ const whpc_cfg_key rs_keys[] = {
      "raster(s) GDAL opens (GeoTIFF, COG, VRT, ...), comma separated; bands are numbered B1..Bn across the files"},
     {"input.bands", WHPC_CFG_STRING, "", "", WHPC_CFG_ANY, NULL,
      "names of B1..Bn for expressions, comma separated (e.g. blue,green,red,nir)"},
+    {"warp.crs", WHPC_CFG_STRING, "", "", WHPC_CFG_ANY, NULL,
+     "reproject on read to this CRS (EPSG:4326, WKT, PROJ string); empty = keep the input grid"},
+    {"warp.resolution", WHPC_CFG_REAL_LIST, "", "target CRS units", WHPC_CFG_ANY, NULL,
+     "xres,yres of the target grid (gdalwarp -tr); empty = gdalwarp's suggestion"},
+    {"warp.extent", WHPC_CFG_REAL_LIST, "", "target CRS units", WHPC_CFG_ANY, NULL,
+     "xmin,ymin,xmax,ymax of the target grid (gdalwarp -te, needs warp.resolution)"},
+    {"warp.resampling", WHPC_CFG_ENUM, "near", "", WHPC_CFG_ANY, "near|bilinear|cubic", "warp kernel"},
     {"rs.ops", WHPC_CFG_STRING, "expr", "", WHPC_CFG_ANY, NULL,
      "chain of operations, comma separated, each at most once: expr, filter, terrain (\"none\" copies the input)"},
     {"rs.expr", WHPC_CFG_STRING, "B1", "", WHPC_CFG_ANY, NULL,
@@ -147,10 +154,10 @@ static int rs_setup_terrain(whpc_ctx_t ctx, rs_job *job, rs_op *op, int nin, int
   t->mode = (rs_terrain_mode)mode;
   t->slope_percent = pct;
   t->trigonometric = trig;
-  t->ewres = job->in.gt[1];
-  t->nsres = job->in.gt[5];
+  t->ewres = job->gt[1];
+  t->nsres = job->gt[5];
   /* gdaldem reads Byte/UInt16/Int16 DEMs as Int32 (exact sums), everything else as Float32 */
-  GDALDataType dt = first ? job->in.type[band - 1] : GDT_Float32;
+  GDALDataType dt = first && !job->warp.enabled ? job->in.type[band - 1] : GDT_Float32;
   t->float_arith = !(dt == GDT_Byte || dt == GDT_UInt16 || dt == GDT_Int16);
   t->aspect_flat = NAN; /* flat cells have no aspect: nodata, as in gdaldem */
   op->band = (int)band - 1;
@@ -283,10 +290,10 @@ static int rs_setup_output(whpc_ctx_t ctx, rs_job *job) {
   if (!(d->nodata >= lo && d->nodata <= hi))
     return whpc_config_error(ctx, "rs.nodata", "%g does not fit the output type %s", d->nodata,
                              GDALGetDataTypeName(d->type));
-  d->width = job->in.width;
-  d->height = job->in.height;
-  memcpy(d->gt, job->in.gt, sizeof d->gt);
-  d->wkt = job->in.wkt;
+  d->width = job->width;
+  d->height = job->height;
+  memcpy(d->gt, job->gt, sizeof d->gt);
+  d->wkt = job->wkt;
   return WHPC_OK;
 }
 
@@ -297,7 +304,7 @@ static int rs_setup_blocks(whpc_ctx_t ctx, rs_job *job) {
   int tw = job->in.tile_w, th = job->in.tile_h;
   int b = (int)bs;
   /* align blocks with a square internal tiling (reads then touch whole tiles only) */
-  if (tw == th && tw < job->in.width && tw % 16 == 0) {
+  if (!job->warp.enabled && tw == th && tw < job->width && tw % 16 == 0) {
     int k = (int)((bs + tw / 2) / tw);
     b = (k < 1 ? 1 : k) * tw;
   } else {
@@ -306,8 +313,8 @@ static int rs_setup_blocks(whpc_ctx_t ctx, rs_job *job) {
   }
   job->block = b;
   job->out.block = b;
-  job->nbx = (job->in.width + b - 1) / b;
-  job->nby = (job->in.height + b - 1) / b;
+  job->nbx = (job->width + b - 1) / b;
+  job->nby = (job->height + b - 1) / b;
   job->nblocks = (long)job->nbx * job->nby;
   job->chunk = chunk;
   return WHPC_OK;
@@ -332,10 +339,42 @@ static int rs_setup_stats_chips(whpc_ctx_t ctx, rs_job *job) {
   WHPC_CALL(whpc_config_get_int(ctx, "chips.overlap", &co));
   WHPC_CALL(whpc_config_get_string(ctx, "chips.dir", &job->chip_dir));
   if (cs > 0 && co >= cs) return whpc_config_error(ctx, "chips.overlap", "%ld must be smaller than chips.size %ld", co, cs);
-  if (cs > 0 && (cs > job->in.width || cs > job->in.height))
-    return whpc_config_error(ctx, "chips.size", "%ld exceeds the raster (%d x %d)", cs, job->in.width, job->in.height);
+  if (cs > 0 && (cs > job->width || cs > job->height))
+    return whpc_config_error(ctx, "chips.size", "%ld exceeds the raster (%d x %d)", cs, job->width, job->height);
   job->chip_size = (int)cs;
   job->chip_overlap = (int)co;
+  return WHPC_OK;
+}
+
+static int rs_setup_warp(whpc_ctx_t ctx, rs_job *job) {
+  const char *crs;
+  double *res = NULL, *ext = NULL;
+  int nres = 0, next = 0, alg;
+  WHPC_CALL(whpc_config_get_string(ctx, "warp.crs", &crs));
+  job->width = job->in.width;
+  job->height = job->in.height;
+  memcpy(job->gt, job->in.gt, sizeof job->gt);
+  job->wkt = job->in.wkt;
+  if (!*crs) return WHPC_OK;
+  WHPC_CALL(whpc_config_get_real_list(ctx, "warp.resolution", &res, &nres));
+  WHPC_CALL(whpc_config_get_real_list(ctx, "warp.extent", &ext, &next));
+  WHPC_CALL(whpc_config_get_enum(ctx, "warp.resampling", &alg, NULL));
+  int rc = WHPC_OK;
+  if (nres != 0 && (nres != 2 || !(res[0] > 0 && res[1] > 0)))
+    rc = whpc_config_error(ctx, "warp.resolution", "expected two positive values xres,yres");
+  else if (next != 0 && (next != 4 || !(ext[0] < ext[2] && ext[1] < ext[3])))
+    rc = whpc_config_error(ctx, "warp.extent", "expected xmin,ymin,xmax,ymax with xmin < xmax and ymin < ymax");
+  else if (next && !nres)
+    rc = whpc_config_error(ctx, "warp.extent", "needs warp.resolution");
+  else
+    rc = rs_warp_setup(&job->warp, &job->in, crs, nres ? res : NULL, next ? ext : NULL, alg);
+  free(res);
+  free(ext);
+  WHPC_CALL(rc);
+  job->width = job->warp.width;
+  job->height = job->warp.height;
+  memcpy(job->gt, job->warp.gt, sizeof job->gt);
+  job->wkt = job->warp.wkt;
   return WHPC_OK;
 }
 
@@ -343,6 +382,7 @@ static int rs_job_setup_all(whpc_ctx_t ctx, rs_job *job) {
   const char *files;
   WHPC_CALL(whpc_config_get_string(ctx, "input.files", &files));
   WHPC_CALL(rs_input_open(&job->in, "input.files", files));
+  WHPC_CALL(rs_setup_warp(ctx, job));
   WHPC_MALLOC(job->need, job->in.nbands);
   WHPC_CALL(rs_setup_ops(ctx, job));
   WHPC_CALL(rs_setup_masks(ctx, job));
@@ -365,6 +405,7 @@ void rs_job_free(rs_job *job) {
   for (int i = 0; i < job->nops; i++)
     for (int k = 0; k < job->ops[i].nexpr; k++) rs_expr_free(&job->ops[i].expr[k]);
   free(job->need);
+  if (job->warp.enabled) rs_warp_free(&job->warp);
   rs_input_close(&job->in);
 }
 
@@ -372,6 +413,6 @@ void rs_job_block(const rs_job *job, long b, int *x0, int *y0, int *w, int *h) {
   int bx = (int)(b % job->nbx), by = (int)(b / job->nbx);
   *x0 = bx * job->block;
   *y0 = by * job->block;
-  *w = job->in.width - *x0 < job->block ? job->in.width - *x0 : job->block;
-  *h = job->in.height - *y0 < job->block ? job->in.height - *y0 : job->block;
+  *w = job->width - *x0 < job->block ? job->width - *x0 : job->block;
+  *h = job->height - *y0 < job->block ? job->height - *y0 : job->block;
 }

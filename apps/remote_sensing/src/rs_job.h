@@ -8,6 +8,7 @@
 #include "rs_expr.h"
 #include "rs_io.h"
 #include "rs_kernels.h"
+#include "rs_warp.h"
 
 #define RS_MAX_OPS 4
 #define RS_MAX_EXPR 16
@@ -29,6 +30,10 @@ typedef struct {
 
 typedef struct {
   rs_input in;
+  rs_warp warp;      /* reprojection on read (warp.enabled) */
+  int width, height; /* the processing/output grid: the input's, or the warp target's */
+  double gt[6];
+  const char *wkt;
   int nops;
   rs_op ops[RS_MAX_OPS];
   const char *ops_text;

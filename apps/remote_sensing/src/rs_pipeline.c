@@ -39,7 +39,7 @@ void rs_workspace_free(rs_workspace *ws) {
 
 static const char *RS_OP_TIMER[] = {"op.expr", "op.filter", "op.terrain"};
 
-int rs_block_run(whpc_ctx_t ctx, const rs_job *job, rs_input *in, rs_workspace *ws, long b) {
+int rs_block_run(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace *ws, long b) {
   int x0, y0, w, h, H = job->halo;
   rs_job_block(job, b, &x0, &y0, &w, &h);
   int W = w + 2 * H, Hh = h + 2 * H;
@@ -47,16 +47,14 @@ int rs_block_run(whpc_ctx_t ctx, const rs_job *job, rs_input *in, rs_workspace *
   double **cur = ws->buf, **nxt = ws->buf + ws->nbuf / 2;
   double *qa = ws->buf[ws->nbuf - 1];
 
-  whpc_timer_begin(ctx, "read");
-  for (int k = 0; k < in->nbands; k++)
-    if (job->need[k]) {
-      int rc = rs_input_read(in, k, x0 - H, y0 - H, W, Hh, cur[k]);
-      if (rc) {
-        whpc_timer_end(ctx, "read");
-        return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
-      }
-    }
-  whpc_timer_end(ctx, "read");
+  whpc_timer_begin(ctx, job->warp.enabled ? "warp" : "read");
+  int rc = WHPC_OK;
+  if (job->warp.enabled)
+    rc = rs_warp_read(&job->warp, in, job->need, x0 - H, y0 - H, W, Hh, cur);
+  for (int k = 0; k < in->nbands && !rc && !job->warp.enabled; k++)
+    if (job->need[k]) rc = rs_input_read(in, k, x0 - H, y0 - H, W, Hh, cur[k]);
+  whpc_timer_end(ctx, job->warp.enabled ? "warp" : "read");
+  WHPC_CALL(rc);
 
   whpc_timer_begin(ctx, "op.mask");
   if (job->qa_band >= 0) {

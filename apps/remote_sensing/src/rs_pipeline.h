@@ -18,6 +18,6 @@ typedef struct {
 int rs_workspace_create(const rs_job *job, rs_workspace *ws);
 void rs_workspace_free(rs_workspace *ws);
 /* Process block b into ws->result[k] (w x h each, NaN = nodata). ctx only for op timers. */
-int rs_block_run(whpc_ctx_t ctx, const rs_job *job, rs_input *in, rs_workspace *ws, long b);
+int rs_block_run(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace *ws, long b);
 
 #endif

@@ -5,6 +5,7 @@ scene.tif     4-band uint16 (blue, green, red, nir), 700 x 520, EPSG:32650, 30 m
               nodata 0 in a rectangle and in scattered specks
 qa.tif        1-band uint8 QA on the same grid (bit 3 = cloud)
 dem.tif       float32 DEM 610 x 450, nodata -9999 in a disc; dem16.tif the same as int16
+date2.tif     nir of a second date (changes in two rectangles)
 wrongcrs.tif  scene grid in EPSG:32651; wronggrid.tif a 700 x 500 grid
 truncated.tif scene.tif cut to 60 % of its bytes; corrupt.tif random bytes
 """
@@ -71,6 +72,15 @@ write("dem.tif", [dem32], gdal.GDT_Float32, -9999, gt=(600000.0, 10.0, 0.0, 4500
 dem16 = np.rint(dem * 4).astype(np.int16)
 dem16[disc] = -32768
 write("dem16.tif", [dem16], gdal.GDT_Int16, -32768, gt=(600000.0, 10.0, 0.0, 4500000.0, 0.0, -10.0))
+
+# a second date of the nir band: a cleared field (-1500) and a new one (+900)
+d2 = bands[3].astype(np.int64) + rng.integers(-30, 31, (H, W))
+d2[50:120, 60:160] -= 1500
+d2[400:470, 500:640] += 900
+d2 = np.clip(d2, 1, 65535).astype(np.uint16)
+d2[hole] = 0
+d2[0:20, 0:30] = 0  # nodata only in date 2
+write("date2.tif", [d2], gdal.GDT_UInt16, 0)
 
 write("wrongcrs.tif", [bands[0]], gdal.GDT_UInt16, 0, epsg=32651)
 write("wronggrid.tif", [bands[0][:500]], gdal.GDT_UInt16, 0)

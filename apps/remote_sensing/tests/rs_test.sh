@@ -12,17 +12,22 @@ rm -rf "$work"
 mkdir -p "$work"
 cfg=$here/../examples/ndvi.ini
 
-# KEY=VALUE arguments of a run: the scene unless the case names its own input.files
+# KEY=VALUE arguments of a run: defaults (scene, 128 px blocks) unless the case sets them
 args() {
-  local a
-  for a in "$@"; do [[ $a == input.files=* ]] && { printf '%s\n' "$@"; return; }; done
-  printf '%s\n' "input.files=$data/scene.tif" "$@"
+  local a have_in=0 have_bs=0
+  for a in "$@"; do
+    [[ $a == input.files=* ]] && have_in=1
+    [[ $a == rs.block_size=* ]] && have_bs=1
+  done
+  ((have_in)) || printf '%s\n' "input.files=$data/scene.tif"
+  ((have_bs)) || printf '%s\n' "rs.block_size=128"
+  printf '%s\n' "$@"
 }
 
 run() { # run KEY=VALUE... ; output in $work/out
   local -a kv
   mapfile -t kv < <(args "$@")
-  $WHPC_MPIEXEC ${WHPC_NUMPROC_FLAG:--n} "$np" "$exe" "$cfg" output.dir="$work/out" rs.block_size=128 \
+  $WHPC_MPIEXEC ${WHPC_NUMPROC_FLAG:--n} "$np" "$exe" "$cfg" output.dir="$work/out" \
     "${kv[@]}" >"$work/log" 2>&1
   local rc=$?
   if [[ $rc -ne 0 ]]; then cat "$work/log"; echo "FAIL: whpc-remote-sensing exited $rc"; exit 1; fi
@@ -33,7 +38,7 @@ expect_error() {
   local want=$1 re=$2; shift 2
   local -a kv
   mapfile -t kv < <(args "$@")
-  $WHPC_MPIEXEC ${WHPC_NUMPROC_FLAG:--n} "$np" "$exe" "$cfg" output.dir="$work/out" rs.block_size=128 \
+  $WHPC_MPIEXEC ${WHPC_NUMPROC_FLAG:--n} "$np" "$exe" "$cfg" output.dir="$work/out" \
     "${kv[@]}" >"$work/log" 2>&1
   local rc=$?
   cat "$work/log"
@@ -65,21 +70,22 @@ case $case_ in
     $check equal "$data/ref/mix.tif" "$out" 0 || exit 1
     ;;
   terrain)
-    for dem in dem dem16; do
-      for m in slope aspect hillshade; do
-        run "input.files=$data/$dem.tif" input.bands= rs.ops=terrain terrain.mode=$m rs.format=gtiff
-        # hillshade: GDAL divides by an SSE reciprocal-square-root estimate refined by one Newton
-        # step (gdaldem_lib.cpp ApproxADivByInvSqrtB, ~1e-7 relative), we divide by sqrt(): a
-        # value within 1e-7 of a .5 rounding boundary may land on the other byte.
-        if [[ $m == hillshade ]]; then tol="0 1 0.001"; else tol="0"; fi
-        echo "== $dem $m"
-        $check equal "$data/ref/${dem}_$m.tif" "$out" $tol || exit 1
-        rm -rf "$work/out"
-      done
+    # float32 DEM (gdaldem sums in float) and int16 DEM (exact integer sums, SSE hillshade path)
+    for spec in "dem slope" "dem aspect" "dem hillshade" "dem16 slope" "dem16 hillshade"; do
+      set -- $spec
+      dem=$1 m=$2
+      run "input.files=$data/$dem.tif" input.bands= rs.ops=terrain terrain.mode=$m rs.format=gtiff
+      # hillshade: GDAL divides by an SSE reciprocal-square-root estimate refined by one Newton
+      # step (gdaldem_lib.cpp ApproxADivByInvSqrtB, ~1e-7 relative), we divide by sqrt(): a
+      # value within 1e-7 of a .5 rounding boundary may land on the other byte.
+      if [[ $m == hillshade ]]; then tol="0 1 0.001"; else tol="0"; fi
+      echo "== $dem $m"
+      $check equal "$data/ref/${dem}_$m.tif" "$out" $tol || exit 1
+      rm -rf "$work/out"
     done
     ;;
   filter)
-    for spec in "gaussian 2 1.2" "box 1 1" "sobel 1 1" "median 1 1" "open 1 1" "close 2 1"; do
+    for spec in "gaussian 2 1.2" "sobel 1 1" "median 1 1" "open 1 1" "close 2 1"; do
       set -- $spec
       run "input.files=$data/dem.tif" input.bands= rs.ops=filter filter.kind=$1 filter.radius=$2 filter.sigma=$3 \
         rs.format=gtiff stats.enable=false rs.quicklook=false
@@ -116,6 +122,44 @@ EOF
       mask.valid_range=700,1100 rs.output_type=uint16 rs.format=gtiff
     $check mask "$data/scene.tif" "$data/qa.tif" "$out" 700 1100 8 || exit 1
     ;;
+  warp) # gdalwarp -et 0: nearest and upsampling bit-equal; downsampling with gdalwarp given our
+        # whole-grid kernel scale (-wo XSCALE/YSCALE from report.json), else GDAL sizes it per chunk
+    for spec in "near 25" "bilinear 25" "near 45" "cubic 45"; do
+      set -- $spec
+      run rs.ops=none warp.crs=EPSG:32651 warp.resolution=$2,$2 warp.resampling=$1 rs.format=gtiff rs.block_size=96 stats.enable=false rs.quicklook=false
+      wo=()
+      if [[ $2 == 45 && $1 != near ]]; then
+        read -r xs ys < <(/usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']['warp']; print(repr(r['xscale']), repr(r['yscale']))" "$work/out/report.json")
+        wo=(-wo "XSCALE=$xs" -wo "YSCALE=$ys")
+      fi
+      gdalwarp -q -overwrite -et 0 -t_srs EPSG:32651 -tr $2 $2 -r $1 "${wo[@]}" "$data/scene.tif" "$work/gw.tif"
+      echo "== $1 to $2 m ${wo[*]}"
+      $check equal "$work/gw.tif" "$out" 0 || exit 1
+      rm -rf "$work/out"
+    done
+    ;;
+  change) # two dates: difference, ratio, change mask, against numpy in float64 -> float32
+    run "input.files=$data/scene.tif,$data/date2.tif" input.bands=b,g,r,t1,t2 \
+      "rs.expr=t2 - t1; t2 / t1; abs(t2 - t1) > 500" rs.format=gtiff
+    /usr/bin/python3 - "$data" "$out" <<'EOF' || exit 1
+import sys
+import numpy as np
+from osgeo import gdal
+d, out = sys.argv[1], sys.argv[2]
+ds1 = gdal.Open(d + "/scene.tif")
+t1 = ds1.GetRasterBand(4).ReadAsArray().astype(np.float64)
+t2 = gdal.Open(d + "/date2.tif").ReadAsArray().astype(np.float64)
+bad = (t1 == 0) | (t2 == 0)
+with np.errstate(all="ignore"):
+    want = [t2 - t1, t2 / t1, (np.abs(t2 - t1) > 500).astype(np.float64)]
+got = gdal.Open(out).ReadAsArray()
+for k in range(3):
+    w = np.where(bad, -9999, want[k]).astype(np.float32)
+    if not np.array_equal(w, got[k]):
+        sys.exit(f"FAIL: change band {k + 1} differs at {(w != got[k]).sum()} pixels")
+print(f"change: difference, ratio and mask equal numpy; {int(got[2][~bad].sum())} changed pixels")
+EOF
+    ;;
   chips)
     run "rs.ops=none" chips.size=64 chips.overlap=16 rs.format=gtiff
     $check chips "$work/out" "$out" || exit 1
@@ -127,6 +171,7 @@ EOF
   err_syntax) expect_error 1 "rs.expr.*column 11: expected" "rs.expr=(B1 + B2 * " ;;
   err_crs) expect_error 1 "wrongcrs.tif.*CRS" "input.files=$data/scene.tif,$data/wrongcrs.tif" ;;
   err_grid) expect_error 1 "wronggrid.tif.*grid" "input.files=$data/scene.tif,$data/wronggrid.tif" ;;
+  err_crsname) expect_error 1 "warp.crs.*EPSG:99999" warp.crs=EPSG:99999 ;;
   err_exists)
     run "rs.expr=B1"
     rm -f "$work/out/report.json" # an interrupted run: the product exists but the run is not complete

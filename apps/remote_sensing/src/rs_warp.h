@@ -1,0 +1,32 @@
+/* rs_warp.h — reprojection on read: the output grid is a target CRS/resolution grid and each
+ * block window (with its halo) is warped from the sources with GDAL's warp API, using the exact
+ * transformer (gdalwarp -et 0) and a resampling kernel sized from the whole grid (XSCALE/YSCALE),
+ * so results do not depend on the block layout or the number of ranks. Not collective. */
+#ifndef RS_WARP_H
+#define RS_WARP_H
+#include <gdal.h>
+#include <gdalwarper.h>
+
+#include "rs_io.h"
+
+typedef struct {
+  int enabled;
+  GDALResampleAlg alg;
+  char *wkt;           /* target CRS */
+  int width, height;   /* output grid */
+  double gt[6];
+  double xscale, yscale; /* destination/source pixel ratio of the whole grid */
+  int ntr;
+  void **tr;           /* one exact transformer per input file */
+} rs_warp;
+
+/* crs: anything OGRSpatialReference::SetFromUserInput takes ("EPSG:4326"). res: NULL or
+ * {xres, yres}; extent: NULL or {xmin, ymin, xmax, ymax} in the target CRS (needs res).
+ * Grid rules are gdalwarp's (-t_srs, -tr, -te). alg: 0 near, 1 bilinear, 2 cubic. */
+int rs_warp_setup(rs_warp *w, rs_input *in, const char *crs, const double *res, const double *extent, int alg);
+/* Warp window [x0, x0+w) x [y0, y0+h) of the output grid for the input bands with need[k]
+ * into bufs[k] (w x h doubles, NaN = nodata or outside the sources). */
+int rs_warp_read(rs_warp *w, rs_input *in, const unsigned char *need, int x0, int y0, int wd, int ht, double **bufs);
+void rs_warp_free(rs_warp *w);
+
+#endif
