@@ -1,11 +1,13 @@
 /* infer_fuzz_tests — malformed models must give an error, never a crash: every truncation
  * of a valid model at 97 lengths must be rejected, and 200 seeded random byte corruptions
  * must either be rejected or load, plan and run within bounds.
- * Usage: infer_fuzz_tests MODEL.onnx */
+ * With a second argument, every truncation of that .npy file must be rejected too.
+ * Usage: infer_fuzz_tests MODEL.onnx [TENSOR.npy] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "infer_engine.h"
+#include "infer_npy.h"
 
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
@@ -57,6 +59,31 @@ int main(int argc, char **argv) {
   printf("corruptions: %d rejected with an error, %d still loadable (ran without crash)\n", rejected, loaded);
   free(buf);
   free(tmp);
+  if (argc > 2) {
+    f = fopen(argv[2], "rb");
+    if (!f) { perror(argv[2]); return 1; }
+    fseek(f, 0, SEEK_END);
+    long nn = ftell(f);
+    rewind(f);
+    unsigned char *nb = malloc((size_t)nn);
+    if (fread(nb, 1, (size_t)nn, f) != (size_t)nn) return 1;
+    fclose(f);
+    for (int k = 0; k < 50; ++k) {
+      long len = (long)((double)nn * k / 50.0);
+      FILE *g = fopen("fuzz_truncated.npy", "wb");
+      fwrite(nb, 1, (size_t)len, g);
+      fclose(g);
+      infer_tensor t;
+      if (!infer_npy_read("fuzz_truncated.npy", 1, &t)) {
+        printf("FAIL: .npy truncated at %ld of %ld bytes was accepted\n", len, nn);
+        free(t.data);
+        bad = 1;
+      }
+    }
+    remove("fuzz_truncated.npy");
+    free(nb);
+    printf(".npy: 50 truncations checked\n");
+  }
   printf("%s\n", bad ? "FAIL" : "PASS");
   return bad;
 }
