@@ -119,14 +119,8 @@ static void fft_bwd(cfd_spec *s, fftw_complex *buf) {
 
 static long real_rows(const cfd_spec *s) { return (long)s->ln0 * (s->dim == 3 ? s->n : 1); }
 
-/* Wave vector of local mode m (kx, ky, kz). */
-static inline void mode_k(const cfd_spec *s, size_t m, double k[3]) {
-  size_t kx = m % (size_t)s->nc, r = m / (size_t)s->nc;
-  size_t b = r % (size_t)s->kb, a = r / (size_t)s->kb;
-  k[0] = (double)kx;
-  k[1] = (double)wrapk(s->lk0 + (long)a, s->n);
-  k[2] = s->dim == 3 ? (double)wrapk((long)b, s->n) : 0.0;
-}
+/* i z without a general complex multiply (which checks for NaN/Inf operands). */
+static inline double complex mul_i(double complex z) { return CMPLX(-cimag(z), creal(z)); }
 
 /* Loop over local modes with their wave vector: m runs 0..nmodes-1 in storage order. */
 #define FOR_MODES(s, m, kx, ky, kz)                                                  \
@@ -161,29 +155,28 @@ static void project_dealias(cfd_spec *s, fftw_complex *const *v, double scale) {
   }
 }
 
-/* Nonlinear term P[u x omega] of the stage velocity held (Fourier) in w[0..ncomp-1]; result in the
- * same buffers, dealiased, projected and normalised. 9 FFTs in 3D, 5 in 2D. */
-static void nonlinear(cfd_spec *s) {
+/* Vorticity i k x v of mode m of the stage velocity in w[0..ncomp-1], into w[ncomp..]. */
+static inline void vorticity_mode(fftw_complex **w, int dim, ptrdiff_t m, long kx, long ky, long kz) {
+  if (dim == 3) {
+    double complex ux = w[0][m], uy = w[1][m], uz = w[2][m];
+    w[3][m] = mul_i((double)ky * uz - (double)kz * uy);
+    w[4][m] = mul_i((double)kz * ux - (double)kx * uz);
+    w[5][m] = mul_i((double)kx * uy - (double)ky * ux);
+  } else
+    w[2][m] = mul_i((double)kx * w[1][m] - (double)ky * w[0][m]);
+}
+
+/* u x omega of the stage (velocity and vorticity in Fourier space in w) back into w[0..ncomp-1],
+ * not yet normalised, projected or dealiased (the RK update does that per mode, in the same pass).
+ * 9 FFTs in 3D, 5 in 2D. */
+static void nonlinear_raw(cfd_spec *s) {
   fftw_complex **w = s->w;
-  if (s->dim == 3) {
-    FOR_MODES(s, m, kx, ky, kz) {
-      double complex ux = w[0][m], uy = w[1][m], uz = w[2][m];
-      w[3][m] = I * ((double)ky * uz - (double)kz * uy);
-      w[4][m] = I * ((double)kz * ux - (double)kx * uz);
-      w[5][m] = I * ((double)kx * uy - (double)ky * ux);
-    }
-    for (int c = 0; c < 6; c++) fft_bwd(s, w[c]);
-  } else {
-    FOR_MODES(s, m, kx, ky, kz) {
-      (void)kz;
-      w[2][m] = I * ((double)kx * w[1][m] - (double)ky * w[0][m]);
-    }
-    for (int c = 0; c < 3; c++) fft_bwd(s, w[c]);
-  }
+  int nw = s->dim == 3 ? 6 : 3;
+  for (int c = 0; c < nw; c++) fft_bwd(s, w[c]);
   long rows = real_rows(s), n = s->n, n2p = s->n2p;
   double umax = 0.0;
   double *r[6];
-  for (int c = 0; c < (s->dim == 3 ? 6 : 3); c++) r[c] = (double *)w[c];
+  for (int c = 0; c < nw; c++) r[c] = (double *)w[c];
   for (long row = 0; row < rows; row++) {
     size_t o = (size_t)row * (size_t)n2p;
     if (s->dim == 3) {
@@ -211,49 +204,78 @@ static void nonlinear(cfd_spec *s) {
   }
   s->umax_local = umax;
   for (int c = 0; c < s->ncomp; c++) fft_fwd(s, w[c]);
-  project_dealias(s, w, 1.0 / pow((double)n, s->dim));
+}
+
+/* Mode m of the nonlinear term N = P[u x omega] / n^d (2/3 rule: zero outside the kept cube). */
+static inline void nl_mode(const cfd_spec *s, ptrdiff_t m, long kx, long ky, long kz, double scale,
+                           double complex nl[3]) {
+  fftw_complex *const *w = s->w;
+  if (!s->keep[m] || s->k2[m] == 0.0) {
+    nl[0] = nl[1] = nl[2] = 0.0;
+    return;
+  }
+  const double k[3] = {(double)kx, (double)ky, (double)kz};
+  double complex kv = 0.0;
+  for (int c = 0; c < s->ncomp; c++) kv += k[c] * w[c][m];
+  kv /= s->k2[m];
+  for (int c = 0; c < s->ncomp; c++) nl[c] = scale * (w[c][m] - k[c] * kv);
 }
 
 void cfd_spec_rk4_first(cfd_spec *s) {
-  for (int c = 0; c < s->ncomp; c++) memcpy(s->w[c], s->u[c], sizeof(fftw_complex) * s->nmodes);
-  nonlinear(s);
+  FOR_MODES(s, m, kx, ky, kz) {
+    for (int c = 0; c < s->ncomp; c++) s->w[c][m] = s->u[c][m];
+    vorticity_mode(s->w, s->dim, m, kx, ky, kz);
+  }
+  nonlinear_raw(s); /* k1 */
 }
 
-/* Integrating factor of the linear operator L = -nu k^2 + A (A on resolved modes, k != 0). */
+/* Classical RK4 on v = exp(-L t) u, L = -nu k^2 + A (A on resolved modes, k != 0): the linear part
+ * is exact. Each stage is one pass over the modes: finish N (project, dealias, normalise), update
+ * the accumulator and the next stage velocity, and its vorticity. */
 void cfd_spec_rk4_finish(cfd_spec *s, double h) {
   fftw_complex **u = s->u, **acc = s->acc, **w = s->w;
-  int nc = s->ncomp;
+  int nc = s->ncomp, dim = s->dim;
+  double scale = 1.0 / pow((double)s->n, dim);
+  double complex nl[3];
   for (size_t m = 0; m < s->nmodes; m++) {
     double lin = -s->nu * s->k2[m] + (s->k2[m] > 0.0 ? s->forcing_a : 0.0);
     s->e1[m] = exp(0.5 * h * lin);
   }
-  /* stage 1 (w = k1) */
-  for (int c = 0; c < nc; c++)
-    for (size_t m = 0; m < s->nmodes; m++) {
-      double e1 = s->e1[m], e2 = e1 * e1;
-      double complex uk = u[c][m], k1 = w[c][m];
-      acc[c][m] = e2 * (uk + (h / 6.0) * k1);
-      w[c][m] = e1 * (uk + 0.5 * h * k1);
+  FOR_MODES(s, m, kx, ky, kz) { /* k1 */
+    double e1 = s->e1[m], e2 = e1 * e1;
+    nl_mode(s, m, kx, ky, kz, scale, nl);
+    for (int c = 0; c < nc; c++) {
+      double complex uk = u[c][m];
+      acc[c][m] = e2 * (uk + (h / 6.0) * nl[c]);
+      w[c][m] = e1 * (uk + 0.5 * h * nl[c]);
     }
-  nonlinear(s); /* k2 */
-  for (int c = 0; c < nc; c++)
-    for (size_t m = 0; m < s->nmodes; m++) {
-      double e1 = s->e1[m];
-      double complex k2 = w[c][m];
-      acc[c][m] += (h / 3.0) * e1 * k2;
-      w[c][m] = e1 * u[c][m] + 0.5 * h * k2;
+    vorticity_mode(w, dim, m, kx, ky, kz);
+  }
+  nonlinear_raw(s);
+  FOR_MODES(s, m, kx, ky, kz) { /* k2 */
+    double e1 = s->e1[m];
+    nl_mode(s, m, kx, ky, kz, scale, nl);
+    for (int c = 0; c < nc; c++) {
+      acc[c][m] += (h / 3.0) * e1 * nl[c];
+      w[c][m] = e1 * u[c][m] + 0.5 * h * nl[c];
     }
-  nonlinear(s); /* k3 */
-  for (int c = 0; c < nc; c++)
-    for (size_t m = 0; m < s->nmodes; m++) {
-      double e1 = s->e1[m], e2 = e1 * e1;
-      double complex k3 = w[c][m];
-      acc[c][m] += (h / 3.0) * e1 * k3;
-      w[c][m] = e2 * u[c][m] + h * e1 * k3;
+    vorticity_mode(w, dim, m, kx, ky, kz);
+  }
+  nonlinear_raw(s);
+  FOR_MODES(s, m, kx, ky, kz) { /* k3 */
+    double e1 = s->e1[m], e2 = e1 * e1;
+    nl_mode(s, m, kx, ky, kz, scale, nl);
+    for (int c = 0; c < nc; c++) {
+      acc[c][m] += (h / 3.0) * e1 * nl[c];
+      w[c][m] = e2 * u[c][m] + h * e1 * nl[c];
     }
-  nonlinear(s); /* k4 */
-  for (int c = 0; c < nc; c++)
-    for (size_t m = 0; m < s->nmodes; m++) u[c][m] = acc[c][m] + (h / 6.0) * w[c][m];
+    vorticity_mode(w, dim, m, kx, ky, kz);
+  }
+  nonlinear_raw(s);
+  FOR_MODES(s, m, kx, ky, kz) { /* k4 */
+    nl_mode(s, m, kx, ky, kz, scale, nl);
+    for (int c = 0; c < nc; c++) u[c][m] = acc[c][m] + (h / 6.0) * nl[c];
+  }
 }
 
 /* Real-space fields of w[0..ncomp-1] -> state: forward FFT, normalise, dealias, project. */
@@ -331,24 +353,25 @@ void cfd_spec_scale(cfd_spec *s, double factor) {
 }
 
 void cfd_spec_local_sums(const cfd_spec *s, double sums[3]) {
-  double e = 0.0, z = 0.0, dmax = 0.0;
-  for (size_t m = 0; m < s->nmodes; m++) {
-    double wt = (m % (size_t)s->nc) == 0 ? 0.5 : 1.0; /* kx > 0 stands for its conjugate too */
+  double e = 0.0, z = 0.0, d2max = 0.0;
+  FOR_MODES(s, m, kx, ky, kz) {
+    double wt = kx == 0 ? 0.5 : 1.0; /* kx > 0 stands for its conjugate too */
     double a = 0.0;
     double complex div = 0.0;
-    double k[3];
-    mode_k(s, m, k);
+    const double kk[3] = {(double)kx, (double)ky, (double)kz};
     for (int c = 0; c < s->ncomp; c++) {
-      a += creal(s->u[c][m]) * creal(s->u[c][m]) + cimag(s->u[c][m]) * cimag(s->u[c][m]);
-      div += k[c] * s->u[c][m];
+      double complex v = s->u[c][m];
+      a += creal(v) * creal(v) + cimag(v) * cimag(v);
+      div += kk[c] * v;
     }
     e += wt * a;
     z += wt * a * s->k2[m];
-    if (cabs(div) > dmax) dmax = cabs(div);
+    double d2 = creal(div) * creal(div) + cimag(div) * cimag(div);
+    if (d2 > d2max) d2max = d2;
   }
   sums[0] = e;
   sums[1] = z;
-  sums[2] = dmax;
+  sums[2] = sqrt(d2max);
 }
 
 int cfd_spec_nbins(const cfd_spec *s) { return (int)(sqrt(3.0) * (double)(s->n / 2)) + 2; }
@@ -377,12 +400,15 @@ void cfd_spec_velocity_real(cfd_spec *s, int c, double *dst) {
 }
 
 double cfd_spec_time_fft_pairs(cfd_spec *s, int pairs) {
+  /* Like a stage of the solver, transforms go through all work buffers in turn (c2r on each, then
+   * r2c on each), so the data comes from memory as it does in the step, not from a hot cache. */
   int nw = s->dim == 3 ? 6 : 3;
   for (int c = 0; c < nw; c++) memset(s->w[c], 0, sizeof(fftw_complex) * (size_t)s->alloc);
   double t0 = now();
-  for (int p = 0; p < pairs; p++) {
-    fftw_mpi_execute_dft_r2c(s->fwd, (double *)s->w[p % nw], s->w[p % nw]);
-    fftw_mpi_execute_dft_c2r(s->bwd, s->w[p % nw], (double *)s->w[p % nw]);
+  for (int p0 = 0; p0 < pairs; p0 += nw) {
+    int cnt = pairs - p0 < nw ? pairs - p0 : nw;
+    for (int c = 0; c < cnt; c++) fftw_mpi_execute_dft_c2r(s->bwd, s->w[c], (double *)s->w[c]);
+    for (int c = 0; c < cnt; c++) fftw_mpi_execute_dft_r2c(s->fwd, (double *)s->w[c], s->w[c]);
   }
   return now() - t0;
 }
