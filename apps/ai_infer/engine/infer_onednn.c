@@ -1,5 +1,5 @@
 /* infer_onednn.c — oneDNN 2.6 backend (engine.backend = onednn).
- * Conv2d (groups, dilations, fused bias + sum + eltwise post-ops), 2-D Max/AveragePool and
+ * Conv2d (groups, dilations, fused bias + sum + eltwise post-ops), 2-D Max/Average/Global pooling and
  * Gemm (as inner product) run as oneDNN primitives; everything else keeps the reference kernel. A value produced by
  * a oneDNN primitive lives in the primitive's (blocked) layout; it is reordered to the
  * planned plain NCHW buffer only when a reference kernel or the caller needs it, and
@@ -183,13 +183,18 @@ static int prep_conv(infer_plan *p, dn_plan *b, infer_node *n) {
   return rc;
 }
 
-static int prep_pool(infer_plan *p, dn_plan *b, infer_node *n, int is_max) {
+static int prep_pool(infer_plan *p, dn_plan *b, infer_node *n, int is_max, int global) {
   const infer_value *x = &p->v[n->in[0]], *y = &p->v[n->out[0]];
   infer_win win;
-  int64_t ks[2];
-  infer_attr_ints(n, "kernel_shape", ks, 2);
-  INFER_CALL(infer_window(n, 2, x->dim + 2, ks, 0, NULL, &win));
-  int incl = (int)infer_attr_int(n, "count_include_pad", 0);
+  int64_t ks[2] = {x->dim[2], x->dim[3]};
+  if (global) { /* one window over the whole plane */
+    win = (infer_win){2, {1, x->dim[2], x->dim[3]}, {1, 1, 1}, {1, x->dim[2], x->dim[3]}, {1, 1, 1}, {1, 1, 1},
+                      {0, 0, 0}, {0, 0, 0}};
+  } else {
+    infer_attr_ints(n, "kernel_shape", ks, 2);
+    INFER_CALL(infer_window(n, 2, x->dim + 2, ks, 0, NULL, &win));
+  }
+  int incl = global ? 0 : (int)infer_attr_int(n, "count_include_pad", 0);
   dnnl_dims_t st = {win.s[1], win.s[2]}, kk = {win.k[1], win.k[2]}, dl = {0, 0}, pl = {win.pb[1], win.pb[2]}, pr;
   if (is_max) { dl[0] = win.d[1] - 1; dl[1] = win.d[2] - 1; }
   for (int k = 0; k < 2; ++k) {
@@ -292,6 +297,8 @@ static int eligible(const infer_plan *p, const infer_node *n) {
   }
   if (!strcmp(nm, "MaxPool")) return 2;
   if (!strcmp(nm, "AveragePool")) return 3;
+  if (!strcmp(nm, "GlobalMaxPool")) return 5;
+  if (!strcmp(nm, "GlobalAveragePool")) return 6;
   return 0;
 }
 
@@ -313,7 +320,7 @@ int infer_onednn_prepare(infer_plan *p) {
     int kind = eligible(p, n), rc = INFER_OK;
     if (kind == 1) rc = prep_conv(p, b, n);
     else if (kind == 4) rc = prep_gemm(p, b, n);
-    else if (kind >= 2) rc = prep_pool(p, b, n, kind == 2);
+    else if (kind >= 2) rc = prep_pool(p, b, n, kind == 2 || kind == 5, kind >= 5);
     if (rc) return rc;
   }
   /* plain copies wherever a reference kernel or the caller reads the value */
