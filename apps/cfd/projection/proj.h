@@ -158,10 +158,13 @@ void proj_petsc_destroy(void *impl);
 /* ---- proj_comm.c: the MPI helpers of this solver (libwhpc has no reductions) */
 int proj_allreduce_max(whpc_decomp_t dec, double *v, int n);
 int proj_allreduce_sum(whpc_decomp_t dec, double *v, int n);
-/* Gather owned boxes of a ghosted field into a global array (x fastest) on every rank. */
-int proj_allgather_field(whpc_decomp_t dec, const proj_grid *g, const double *f, double *global);
 /* Exclusive prefix sum along y of per-column values (2D stream function). */
 int proj_scan_y(whpc_decomp_t dec, const double *local, double *offset, int n);
+/* Move a field between two block layouts of one global grid: src[r], dst[r] are the boxes of every
+ * rank (unused dims lo = 0, hi = 1); in/out are this rank's boxes packed x fastest. */
+int proj_redistribute(whpc_decomp_t dec, const whpc_box *src, const whpc_box *dst, const double *in, double *out);
+/* Every rank's [lo, hi) of a 1D range. */
+int proj_allgather_range(whpc_decomp_t dec, long lo, long hi, long *los, long *his);
 /* Communicator with the ranks ordered x fastest (PETSc DMDA order); caller frees. */
 int proj_comm_dmda_order(whpc_decomp_t dec, MPI_Comm *out);
 
