@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Identical fields at 1, 2 and 4 ranks (issue 4: bitwise or <= 1e-12 relative). Cavity Re = 100,
-# 32^2, 60 steps with the FFT solver (replicated transform: bitwise) and with PETSc (CG+MG to
+# 32^2, 60 steps with the FFT solver (FFTW-MPI slabs: measured bitwise) and with PETSc (CG+MG to
 # rtol 1e-13: the answers differ only by the solver tolerance, checked at 1e-10).
 set -u
 exe=$1; src=$2; out=$PWD/proj_ranks
