@@ -52,6 +52,7 @@ struct whpc_ncfile_s {
   long ntimes;
   int deflate, float32;
   size_t chunk[3]; /* rank 0's owned extents: the largest block of each dimension */
+  int shared_chunks; /* some chunk is written by two ranks (the grid does not divide evenly) */
 };
 
 /* A failing netCDF call: WHPC_ERR_IO naming the file, what we were doing and netCDF's reason. */
@@ -215,6 +216,11 @@ int whpc_ncio_create(whpc_decomp_t g, const char *path, const whpc_nc_opts *opts
   whpc_decomp_global_size(g, f->n);
   whpc_decomp_rank_box(g, 0, &own);
   for (int d = 0; d < 3; d++) f->chunk[d] = (size_t)(own.hi[d] - own.lo[d]);
+  {
+    int pd[3];
+    whpc_decomp_dims(g, pd);
+    for (int d = 0; d < f->ndims; d++) f->shared_chunks |= f->n[d] % pd[d] != 0;
+  }
   f->time_dimid = f->time_varid = -1;
   f->deflate = opts ? opts->deflate_level : 0;
   f->float32 = opts ? opts->float32 : 0;
@@ -285,8 +291,9 @@ int whpc_ncio_def_var(whpc_ncfile_t f, const whpc_nc_var *v, int *varid) {
   if (f->deflate > 0) {
     NCX(f, nc_def_var_deflate(f->ncid, vid, 1, 1, f->deflate), "deflate of %s", v->name);
     /* A chunk shared by two ranks (uneven blocks) is read back and inflated before the second
-     * write: it must hold valid compressed data from the start, so filtered variables fill. */
-    NCX(f, nc_def_var_fill(f->ncid, vid, 0, NULL), "fill mode of %s", v->name);
+     * write: it must hold valid compressed data from the start, so such variables fill. When
+     * every rank owns whole chunks nothing is read back and the fill pass is skipped. */
+    if (f->shared_chunks) NCX(f, nc_def_var_fill(f->ncid, vid, 0, NULL), "fill mode of %s", v->name);
   }
   NCX(f, nc_var_par_access(f->ncid, vid, NC_COLLECTIVE), "collective access for %s", v->name);
   WHPC_CALL(put_var_atts(f, vid, v, xt));
