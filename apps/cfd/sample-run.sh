@@ -17,3 +17,4 @@ if /usr/bin/python3 -c "import matplotlib, netCDF4" 2>/dev/null; then
   /usr/bin/python3 "$here/projection/plot_projection.py" "$out/cavity_re100" > /dev/null
 fi
 echo "cavity Re=100 (projection): $out/cavity_re100/{report.json,fields.nc,diagnostics.csv,centreline.csv,speed.png,centreline.png}"
+mpiexec -n "$np" --oversubscribe "$exe" "$here/examples/tgv3d.ini" spectral.n=32 spectral.wisdom_dir="$out/fftw-wisdom" output.dir="$out/tgv3d" output.overwrite=true && { /usr/bin/python3 "$here/spectral/plot_spectral.py" "$out/tgv3d" "$here/spectral/data/tgv3d_Re1600_spectral512.csv" > /dev/null || true; } && echo "TGV Re=1600 32^3 to t=10 (spectral): $out/tgv3d/{report.json,diagnostics.csv,diagnostics.nc,spectra.csv,dissipation.png,spectra.png}"

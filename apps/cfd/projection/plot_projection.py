@@ -49,10 +49,11 @@ def centreline_plot(out):
     rows = list(csv.DictReader(open(path)))
     fig, axs = plt.subplots(1, 2, figsize=(10, 4.5))
     for ax, comp, lab in ((axs[0], "u", "u(0.5, y) vs y"), (axs[1], "v", "v(x, 0.5) vs x")):
+        prof = [q for q in rows if q["component"] == comp + "_profile"]
         r = [q for q in rows if q["component"] == comp]
-        s = [float(q["station"]) for q in r]
-        ax.plot(s, [float(q["value"]) for q in r], "-", label="whpc-cfd (at Ghia stations)")
-        ax.plot(s, [float(q["ghia"]) for q in r], "o", mfc="none", label="Ghia et al. 1982")
+        ax.plot([float(q["station"]) for q in prof], [float(q["value"]) for q in prof], "-", label="whpc-cfd")
+        ax.plot([float(q["station"]) for q in r], [float(q["ghia"]) for q in r], "o", mfc="none",
+                label="Ghia et al. 1982")
         ax.set_title(lab)
         ax.grid(alpha=0.3)
         ax.legend()

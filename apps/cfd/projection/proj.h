@@ -55,6 +55,7 @@ typedef struct {
   proj_face_bc bc[6];
   int levels;         /* convergence study: grids n/2^(levels-1) ... n */
   long output_every, diag_every;
+  int output_faces;
   double ghia_tol;
 } proj_params;
 

@@ -46,6 +46,8 @@ const whpc_cfg_key cfd_projection_keys[] = {
     {"convergence.levels", WHPC_CFG_INT, "1", "", 1, 5, NULL,
      "grids run for an order-of-accuracy study: grid.n/2^(levels-1) ... grid.n"},
     {"output.fields_every", WHPC_CFG_INT, "0", "", 0, 1e15, NULL, "steps between field snapshots (0: final only)"},
+    {"projection.output_faces", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
+     "also write the staggered velocities u_face, v_face, w_face (sample (i,j,k) on the low face of cell (i,j,k))"},
     {"output.diag_every", WHPC_CFG_INT, "10", "", 1, 1e15, NULL, "steps between diagnostics lines (CSV)"},
     {"projection.checkpoint_every", WHPC_CFG_INT, "0", "steps", 0, 1e15, NULL,
      "steps between restart files (0: none); files go to <output.dir>/checkpoints"},
@@ -181,6 +183,7 @@ int proj_params_read(whpc_ctx_t ctx, proj_params *prm) {
                                prm->levels, 1L << (prm->levels - 1));
   WHPC_CALL(whpc_config_get_int(ctx, "output.fields_every", &prm->output_every));
   WHPC_CALL(whpc_config_get_int(ctx, "output.diag_every", &prm->diag_every));
+  WHPC_CALL(whpc_config_get_bool(ctx, "projection.output_faces", &prm->output_faces));
   WHPC_CALL(whpc_config_get_real(ctx, "validation.ghia_tol", &prm->ghia_tol));
 
   if (prm->psolver == PSOLVE_FFT)

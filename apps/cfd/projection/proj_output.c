@@ -44,6 +44,15 @@ int proj_write_fields(whpc_ctx_t ctx, whpc_decomp_t dec, const proj_grid *g, con
   if (!rc) rc = whpc_ncio_def_var(f, &pv, &vid[nv++]);
   if (!rc) rc = whpc_ncio_def_var(f, &wv, &vid[nv++]);
   if (!rc && g->ndims == 2) rc = whpc_ncio_def_var(f, &sv, &vid[nv++]);
+  static const char *FN[3] = {"u_face", "v_face", "w_face"};
+  static const char *FL[3] = {"x velocity on the low x-face of each cell (x - dx/2)",
+                              "y velocity on the low y-face of each cell (y - dy/2)",
+                              "z velocity on the low z-face of each cell (z - dz/2)"};
+  int fid[3] = {-1, -1, -1};
+  for (int c = 0; c < g->ndims && !rc && prm->output_faces; c++) {
+    whpc_nc_var v = {FN[c], "m s-1", NULL, FL[c], NULL, WHPC_NC_DOUBLE, 1, 9.96921e36, NULL};
+    rc = whpc_ncio_def_var(f, &v, &fid[c]);
+  }
   if (!rc) rc = whpc_ncio_put_att_double(f, "kinematic_viscosity", prm->nu);
   if (!rc) rc = whpc_ncio_enddef(f);
   long rec = 0;
@@ -66,6 +75,7 @@ int proj_write_fields(whpc_ctx_t ctx, whpc_decomp_t dec, const proj_grid *g, con
     rc = proj_stream_function(dec, g, s->u, tmp, &pmin, &xm, &ym);
     if (!rc) rc = whpc_ncio_write(f, vid[k++], rec, tmp);
   }
+  for (int c = 0; c < g->ndims && !rc && prm->output_faces; c++) rc = whpc_ncio_write(f, fid[c], rec, s->u[c]);
   free(tmp);
   if (rc) {
     whpc_ncio_abandon(&f);

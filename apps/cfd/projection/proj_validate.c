@@ -198,7 +198,17 @@ static int validate_cavity(whpc_ctx_t ctx, whpc_decomp_t dec, const proj_grid *g
   int rc = WHPC_OK;
   const double *uref = tab == 1 ? GHIA_U400 : GHIA_U100, *vref = tab == 1 ? GHIA_V400 : GHIA_V100;
   /* the tables are printed for every run (profile CSV); verdicts only at the tabulated Re */
-  rc = ghia_dev(dec, g, prm, s, 0, GHIA_Y, uref, -1, &res->ghia_max_dev_u, csv);
+  /* dense profiles (every cell centre plus the walls) for the plots, then the Ghia stations */
+  for (int c = 0; c < 2 && !rc; c++) {
+    const long n = g->n[1 - c];
+    for (long q = -1; q <= n && !rc; q++) {
+      double x[3] = {0.5, 0.5, 0.5}, v;
+      x[1 - c] = q < 0 ? 0.0 : q == n ? 1.0 : (q + 0.5) * g->h[1 - c];
+      rc = proj_sample(dec, g, prm, s, c, x, &v);
+      if (csv) fprintf(csv, "%s_profile,%.6f,%.10f,nan\n", c == 0 ? "u" : "v", x[1 - c], v);
+    }
+  }
+  if (!rc) rc = ghia_dev(dec, g, prm, s, 0, GHIA_Y, uref, -1, &res->ghia_max_dev_u, csv);
   if (!rc) rc = ghia_dev(dec, g, prm, s, 1, GHIA_X, vref, tab == 1 ? 11 : -1, &res->ghia_max_dev_v, csv);
   if (have_file) {
     if (rc) whpc_file_discard(&wf);
