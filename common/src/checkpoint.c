@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,8 +217,8 @@ int whpc_checkpoint_add_field(whpc_ckpt_t ck, const char *name, whpc_decomp_t g,
 
 int whpc_checkpoint_add_values(whpc_ckpt_t ck, const char *name, whpc_ck_type type, void *values, size_t count) {
   ck_var *v;
-  WHPC_CHECK(values && count && type_size(type), WHPC_ERR_ARG, "checkpoint values %s: bad type, count or data",
-             name ? name : "?");
+  WHPC_CHECK(values && count && type_size(type) && count * type_size(type) <= (size_t)INT_MAX, WHPC_ERR_ARG,
+             "checkpoint values %s: bad type, count (%zu) or data", name ? name : "?", count);
   WHPC_CALL(add_var(ck, name, &v));
   v->kind = 1;
   v->type = type;
@@ -354,6 +355,10 @@ static int write_data(whpc_ckpt_t ck, const char *tmp, unsigned char *hdr, size_
     const ck_var *v = &ck->vars[i];
     if (v->kind != 0) continue;
     size_t n = field_local_count(v), es = type_size(v->type);
+    if (n > (size_t)INT_MAX) { /* MPI counts are int */
+      rc = WHPC_RAISE(WHPC_ERR_ARG, "%s: field %s has %zu cells on one rank (limit %d)", tmp, v->name, n, INT_MAX);
+      break;
+    }
     unsigned char *buf = malloc(n * es + 1);
     MPI_Datatype ft;
     if (!buf) {
