@@ -16,6 +16,10 @@
 #include "clim_model.h"
 #include "clim_verdict.h"
 
+/* A config error found identically on every rank (deterministic checks of the settings). */
+#define CLIM_CFG_ERROR(ctx, key, ...) \
+  (whpc_config_error((ctx), (key), __VA_ARGS__), whpc_err_set_collective(1), WHPC_ERR_INPUT)
+
 typedef struct {
   whpc_ctx_t ctx;
   clim_case_id cid;
@@ -36,7 +40,7 @@ typedef struct {
   clim_lbox owned, inner, strips[6], slabs[6];
   int nstrips, nslabs;
   /* evolving scalars; `saved` is what a checkpoint carries besides the fields */
-  double t, dt, cfl_now;
+  double t, dt, cfl_now, t_out_last;
   long step, step0, ck_every, ck_last;
   double saved[4]; /* t, initial mass perturbation, initial total energy, max |w| so far */
   clim_diag_sums diag0;
@@ -69,10 +73,12 @@ static int read_settings(clim_run *r) {
     WHPC_CALL(whpc_config_get_real(ctx, lkeys[d], &len));
     if (len > 0) cs->len[d] = len;
     WHPC_CALL(whpc_config_get_int(ctx, nkeys[d], &n));
+    if (res > 0 && whpc_config_is_set(ctx, nkeys[d]))
+      return CLIM_CFG_ERROR(ctx, nkeys[d], "give either euler.resolution or %s, not both", nkeys[d]);
     if (res > 0) {
       n = lround(cs->len[d] / res);
       if (n < 1 || fabs((double)n * res - cs->len[d]) > 1e-6 * cs->len[d])
-        return whpc_config_error(ctx, "euler.resolution", "%g m does not divide the domain length %g m", res, cs->len[d]);
+        return CLIM_CFG_ERROR(ctx, "euler.resolution", "%g m does not divide the domain length %g m", res, cs->len[d]);
     }
     if (n > 0) cs->n[d] = n;
   }
@@ -81,7 +87,7 @@ static int read_settings(clim_run *r) {
   if (lat == 1) cs->periodic[0] = cs->periodic[1] = 1;
   if (lat == 2) cs->periodic[0] = cs->periodic[1] = 0;
   WHPC_CALL(real_or_case(ctx, "euler.t_end", cs->t_end, &r->t_end));
-  if (r->t_end <= 0) return whpc_config_error(ctx, "euler.t_end", "must be > 0 s");
+  if (r->t_end <= 0) return CLIM_CFG_ERROR(ctx, "euler.t_end", "must be > 0 s");
   WHPC_CALL(whpc_config_get_real(ctx, "euler.dt", &r->dt_fixed));
   WHPC_CALL(whpc_config_get_real(ctx, "euler.cfl", &r->cfl));
   WHPC_CALL(whpc_config_get_bool(ctx, "euler.allow_unstable_dt", &r->allow_unstable));
@@ -96,7 +102,7 @@ static int read_settings(clim_run *r) {
   WHPC_CALL(whpc_config_get_real(ctx, "euler.sponge_rate", &r->p.sponge_rate));
   r->p.ztop = cs->len[2];
   if (r->p.sponge_depth > cs->len[2])
-    return whpc_config_error(ctx, "euler.sponge_depth", "%g m is deeper than the domain (%g m)", r->p.sponge_depth, cs->len[2]);
+    return CLIM_CFG_ERROR(ctx, "euler.sponge_depth", "%g m is deeper than the domain (%g m)", r->p.sponge_depth, cs->len[2]);
   /* hyperviscosity flux nu * d3q: a 2-dx wave decays at beta * c_s / dx (c_s at the surface) */
   double cs0 = sqrt(r->p.gamma * r->p.rd * cs->bg.theta0);
   for (int d = 0; d < 3; d++) r->p.nu_hv[d] = r->hv_beta * cs0 / 16.0;
@@ -106,7 +112,7 @@ static int read_settings(clim_run *r) {
   WHPC_CALL(whpc_config_get_int_list(ctx, "euler.procs", &pl, &np));
   if (np != 2) {
     free(pl);
-    return whpc_config_error(ctx, "euler.procs", "expected 2 values (%s), got %d", three ? "x y" : "x z", np);
+    return CLIM_CFG_ERROR(ctx, "euler.procs", "expected 2 values (%s), got %d", three ? "x y" : "x z", np);
   }
   r->dims[0] = (int)pl[0];
   r->dims[1] = (int)pl[1];
@@ -389,6 +395,7 @@ static int write_output(clim_run *r) {
   whpc_timer_begin(r->ctx, "output");
   clim_pressure(&r->g, &r->p, r->q, &r->w, &r->owned, NULL);
   int rc = clim_out_write(r->out, &r->g, &r->p, r->q, &r->w, r->t);
+  r->t_out_last = r->t;
   whpc_timer_end(r->ctx, "output");
   return rc;
 }
@@ -478,6 +485,7 @@ int clim_euler_run(whpc_ctx_t ctx) {
   clim_run r;
   memset(&r, 0, sizeof r);
   r.ctx = ctx;
+  r.t_out_last = -1.0;
   if (strcmp(whpc_config_origin(ctx, "output.deflate"), "undeclared") == 0)
     WHPC_CALL(whpc_config_add_keys(ctx, whpc_ncio_keys, whpc_ncio_nkeys));
   WHPC_CALL(read_settings(&r));
@@ -505,10 +513,12 @@ int clim_euler_run(whpc_ctx_t ctx) {
   r.diag0 = d;
   r.diag0.mass = r.saved[1];
   r.diag0.energy = r.saved[2];
+  int pdims[3];
+  whpc_decomp_dims(r.dec, pdims);
   whpc_log(ctx, WHPC_LOG_INFO,
-           "euler %s: %ld x %ld x %ld cells (%s), dx = %g m, dz = %g m, procs %d x %d, t_end = %g s, "
+           "euler %s: %ld x %ld x %ld cells (%s), dx = %g m, dz = %g m, process grid %d x %d, t_end = %g s, "
            "K = %g m2/s, hyperviscosity %g", r.cs.name, r.g.gnx, r.g.gny, r.g.gnz, r.cs.ndim == 3 ? "x y z" : "x z",
-           r.g.dx, r.g.dz, r.dims[0], r.dims[1], r.t_end, r.p.kdiff, r.hv_beta);
+           r.g.dx, r.g.dz, pdims[0], pdims[1], r.t_end, r.p.kdiff, r.hv_beta);
 
   char path[4096];
   if (r.write_nc) {
@@ -524,6 +534,7 @@ int clim_euler_run(whpc_ctx_t ctx) {
     return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
   }
   WHPC_CALL(diagnostics(&r, &d, 1));
+  if (r.out && r.t > r.t_out_last) WHPC_CALL(write_output(&r));
   if (r.ck_every > 0 && r.ck_last != r.step) WHPC_CALL(write_checkpoint(&r)); /* and one at the end */
   if (r.out) {
     WHPC_CALL(clim_out_close(&r.out));

@@ -16,10 +16,11 @@
 #define STRAKA_FRONT_TOL 0.03
 #define STRAKA_THMIN_TOL 0.05
 
-/* Bryan & Fritsch (2002) show the dry thermal at 1000 s but do not tabulate max w; the reference
- * is this model's own converged value (25 m run, see README "Verdicts"), so the verdict is a
- * self-convergence check: max |w| over the run at 100 m within 10 % of it. */
-#define BUBBLE_WMAX_REF 14.19
+/* Bryan & Fritsch (2002) show the dry thermal at 1000 s but tabulate no max w (none could be
+ * found to cite), so the reference is this model's own 50 m solution (max |w| over the run,
+ * sampled every 100 steps: 14.86 m/s; 100 m gives 14.25, README "Verdicts"); the verdict is a
+ * self-convergence check: max |w| within 10 % of it. */
+#define BUBBLE_WMAX_REF 14.86
 #define BUBBLE_WMAX_TOL 0.10
 
 /* igw: relative L2 error of theta' against the linear reference; 5 % at dx = 1 km, dz = 500 m
@@ -60,7 +61,7 @@ static int bubble(const clim_verdict_in *in) {
   const double w = in->wmax_run;
   int pass = fabs(w - BUBBLE_WMAX_REF) <= tol * BUBBLE_WMAX_REF;
   whpc_report_add_validation(in->ctx, "bubble_max_w_m_s", w, BUBBLE_WMAX_REF, tol * BUBBLE_WMAX_REF, pass,
-                             "self-convergence: this model at dx = 25 m (Bryan & Fritsch 2002 tabulate no max w)");
+                             "self-convergence: this model at dx = 50 m (Bryan & Fritsch 2002 tabulate no max w)");
   whpc_report_add_validation(in->ctx, "bubble_theta_prime_max_K", in->d->thmax, NAN, NAN, 1,
                              "reported only (Bryan & Fritsch 2002, Fig. 1 shows the 1000 s field)");
   whpc_log(in->ctx, WHPC_LOG_INFO, "verdict bubble (dx = %g m): max|w| over the run %.3f m/s (self-reference %.2f, %+.1f %%) %s; "

@@ -1,0 +1,19 @@
+# Bad input: a one-line error naming the key, exit 1, for every case of issue 6.
+source "$(dirname "$0")/euler_lib.sh"
+check() { # check NP KEY ARGS...: expect exit 1 and exactly one "error:" line naming KEY
+  local n=$1 key=$2; shift 2
+  run $n "$@"; local rc=$?
+  local lines; lines=$(grep -c "error:" run.log)
+  echo "exit $rc: $(grep "error:" run.log | head -1)"
+  [ $rc -eq 1 ] || { cat run.log; fail "expected exit 1 for $key, got $rc"; }
+  [ "$lines" -eq 1 ] || { cat run.log; fail "expected one error line for $key, got $lines"; }
+  grep "error:" run.log | grep -q "$key" || fail "the error does not name $key"
+}
+check 2 euler.case "$EX/bubble.ini" euler.case=tornado output.dir=o1
+check 4 "euler.nx/nz" "$EX/bubble.ini" euler.resolution=0 euler.nx=3 euler.nz=20 euler.procs="4 1" output.dir=o2
+check 4 "euler.nx/nz" "$EX/bubble.ini" euler.procs="3 1" output.dir=o3
+check 2 euler.dt "$EX/bubble.ini" euler.dt=5 output.dir=o4
+check 2 euler.kdiff "$EX/straka.ini" euler.kdiff=-75 output.dir=o5
+check 2 output.dir "$EX/bubble.ini" output.dir=/proc/whpc-no-such/dir
+check 1 euler.resolution "$EX/bubble.ini" euler.resolution=300 output.dir=o6
+echo PASS
