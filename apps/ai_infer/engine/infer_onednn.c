@@ -132,7 +132,7 @@ static int prep_conv(infer_plan *p, dn_plan *b, infer_node *n) {
   n->prim = d;
   d->has_bias = n->nin > 2 && n->in[2] >= 0;
   dnnl_convolution_desc_t cd;
-  DN(dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct, &src_any,
+  DN(dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_auto, &src_any,
                                                 &wei_any, d->has_bias ? &bias_md : NULL, &dst_any, st, dl, pl, pr),
      "convolution descriptor");
   dnnl_primitive_attr_t attr;
