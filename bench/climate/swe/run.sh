@@ -18,7 +18,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yi
 export OMPI_MCA_rmaps_base_oversubscribe=1
 cfg=$root/apps/climate/examples/swe_williamson2.ini
 csv=$out/swe_bench.csv
-echo "resolution_deg,ranks,filter,dt_s,steps,seconds_per_simulated_day,seconds_per_day_per_core" > "$csv"
+echo "resolution_deg,ranks,filter,dt_s,steps,seconds_per_simulated_day,seconds_per_day_per_core,cpu_seconds_per_day_max_rank" > "$csv"
 # simulated days per run: filtered steps are ~18x longer than unfiltered ones
 days() { # res filter
   case "$1:$2" in
@@ -38,7 +38,7 @@ for res in 2.8125 1.40625 0.703125; do
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 s = r["seconds_per_simulated_day"]
-print(f"{sys.argv[2]},{sys.argv[3]},{sys.argv[4]},{r['dt_s']:.3f},{int(r['simulated_days']*86400/r['dt_s']+0.5)},{s:.4g},{s*int(sys.argv[3]):.4g}")
+print(f"{sys.argv[2]},{sys.argv[3]},{sys.argv[4]},{r['dt_s']:.3f},{int(r['simulated_days']*86400/r['dt_s']+0.5)},{s:.4g},{s*int(sys.argv[3]):.4g},{r['cpu_seconds_per_simulated_day']:.4g}")
 PY
     done
   done
@@ -54,7 +54,9 @@ for res in ("2.8125", "1.40625", "0.703125"):
         sp = get(res, "1", "true") / get(res, "2", "true") if np == "2" else 1.0
         print(f"{res:>10} {np:>5} {a:13.3f} {b:16.2f} {b/a:11.1f}x {sp:15.2f}x")
 t = get("1.40625", "1", "true")
-print(f"1.40625 deg, 1 rank, filter: {t:.3f} s per simulated day per core (issue 11 target <= 0.6): "
-      f"{'met' if t <= 0.6 else 'NOT met'}")
+c = float(next(r for r in rows if r["resolution_deg"] == "1.40625" and r["ranks"] == "1" and r["filter"] == "true")["cpu_seconds_per_day_max_rank"])
+print(f"1.40625 deg, 1 rank, filter: {t:.3f} wall s ({c:.3f} CPU s) per simulated day per core "
+      f"(issue 11 target <= 0.6): {'met' if t <= 0.6 else 'NOT met'} on wall time"
+      f"{'' if t <= 0.6 else ', ' + ('met' if c <= 0.6 else 'not met') + ' on CPU time (machine shared?)'}")
 PY
 echo "bench/climate/swe: $csv"
