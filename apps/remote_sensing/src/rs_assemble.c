@@ -10,8 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
-void rs_part_path(const rs_job *job, int rank, char *buf, size_t len) {
-  snprintf(buf, len, "%s/part-%05d.tif", job->parts_dir, rank);
+void rs_part_name(int owner, char *buf, size_t len) {
+  snprintf(buf, len, "part-%03d-%05d.tif", owner / 100000, owner % 100000);
+}
+
+void rs_part_path(const rs_job *job, int owner, char *buf, size_t len) {
+  char name[64];
+  rs_part_name(owner, name, sizeof name);
+  snprintf(buf, len, "%s/%s", job->parts_dir, name);
 }
 
 int rs_vrt_write(const rs_job *job, const int *owner) {
@@ -38,15 +44,17 @@ int rs_vrt_write(const rs_job *job, const int *owner) {
         whpc_file_discard(&wf);
         return WHPC_RAISE(WHPC_ERR_MPI, "block %ld was processed by no rank", b);
       }
+      char name[64];
+      rs_part_name(owner[b], name, sizeof name);
       /* SourceProperties spare GDAL opening every part to learn its size and type */
       fprintf(f,
-              "    <SimpleSource>\n      <SourceFilename relativeToVRT=\"1\">part-%05d.tif</SourceFilename>\n"
+              "    <SimpleSource>\n      <SourceFilename relativeToVRT=\"1\">%s</SourceFilename>\n"
               "      <SourceBand>%d</SourceBand>\n"
               "      <SourceProperties RasterXSize=\"%d\" RasterYSize=\"%d\" DataType=\"%s\" BlockXSize=\"%d\" "
               "BlockYSize=\"%d\"/>\n"
               "      <SrcRect xOff=\"%d\" yOff=\"%d\" xSize=\"%d\" ySize=\"%d\"/>\n"
               "      <DstRect xOff=\"%d\" yOff=\"%d\" xSize=\"%d\" ySize=\"%d\"/>\n    </SimpleSource>\n",
-              owner[b], k, d->width, d->height, tn, d->block, d->block, x0, y0, w, h, x0, y0, w, h);
+              name, k, d->width, d->height, tn, d->block, d->block, x0, y0, w, h, x0, y0, w, h);
     }
     fprintf(f, "  </VRTRasterBand>\n");
   }

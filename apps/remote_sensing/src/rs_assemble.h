@@ -6,9 +6,12 @@
 #define RS_ASSEMBLE_H
 #include "rs_job.h"
 
-/* "<parts_dir>/part-<rank>.tif" */
-void rs_part_path(const rs_job *job, int rank, char *buf, size_t len);
-/* owner[b] = rank that wrote block b. Writes job->vrt_path. */
+/* Owner of a block: the part file of (attempt, rank); attempts > 0 are resumed runs. */
+#define RS_OWNER(attempt, rank) ((attempt) * 100000 + (rank))
+/* "part-<attempt>-<rank>.tif" (name inside parts_dir) and the full path */
+void rs_part_name(int owner, char *buf, size_t len);
+void rs_part_path(const rs_job *job, int owner, char *buf, size_t len);
+/* owner[b] = RS_OWNER of the part file holding block b. Writes job->vrt_path. */
 int rs_vrt_write(const rs_job *job, const int *owner);
 /* Convert the VRT to job->out_path (temp + rename). */
 int rs_product_write(const rs_job *job);

@@ -5,41 +5,67 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "rs_assemble.h"
+#include "rs_journal.h"
 #include "rs_pipeline.h"
 
+/* Add a block's statistics record to the run's partials and histogram. */
+static void rs_record_apply(const rs_job *job, rs_result *res, long b, const double *rec, const long long *bh) {
+  int nb = job->out.nbands;
+  memcpy(res->parts + (size_t)b * nb * RS_STAT_FIELDS, rec, sizeof(double) * (size_t)nb * RS_STAT_FIELDS);
+  if (job->has_hist)
+    for (int i = 0; i < nb * job->hist_bins; i++) res->hist[i] += bh[i];
+}
+
 /* One block: chain, write into the part file, statistics partial of the stored values. */
-static int rs_do_block(whpc_ctx_t ctx, rs_job *job, rs_workspace *ws, GDALDatasetH *part, rs_result *res,
-                       long b) {
+static int rs_do_block(whpc_ctx_t ctx, rs_job *job, rs_workspace *ws, GDALDatasetH *part, rs_journal *jr,
+                       rs_result *res, long b) {
+  int me = RS_OWNER(res->attempt, whpc_rank(ctx)), nb = job->out.nbands;
   int x0, y0, w, h;
   rs_job_block(job, b, &x0, &y0, &w, &h);
   WHPC_CALL(rs_block_run(ctx, job, &job->in, ws, b));
   whpc_timer_begin(ctx, "write");
   if (!*part) {
     char path[4200];
-    rs_part_path(job, whpc_rank(ctx), path, sizeof path);
+    rs_part_path(job, me, path, sizeof path);
     int rc = rs_part_create(path, &job->out, part);
+    if (!rc) rc = rs_journal_open(job, me, nb * RS_STAT_FIELDS + (job->has_hist ? nb * job->hist_bins : 0), jr);
     if (rc) whpc_timer_end(ctx, "write");
     WHPC_CALL(rc);
   }
-  int nb = job->out.nbands;
   for (int k = 0; k < nb; k++) {
     int rc = rs_part_write(*part, &job->out, k, x0, y0, w, h, ws->result[k], ws->scratch);
     if (rc) whpc_timer_end(ctx, "write");
     WHPC_CALL(rc);
   }
+  /* the tile and the TIFF directory reach the disk before the journal names the block */
+  CPLErrorReset();
+  GDALFlushCache(*part);
+  GDALFlushCache(*part); /* the second pass rewrites the TIFF directory with the last tile's offset */
+  int frc = CPLGetLastErrorType() >= CE_Failure ? WHPC_RAISE(WHPC_ERR_IO, "flushing block %ld failed: %s", b,
+                                                                rs_gdal_msg()) : WHPC_OK;
   whpc_timer_end(ctx, "write");
+  WHPC_CALL(frc);
+  /* journal record: statistics partials, then this block's histogram counts (exact in double) */
+  int nh = job->has_hist ? nb * job->hist_bins : 0;
+  double *rec = res->jrec;
+  long long *bh = res->hist_block;
+  memset(rec, 0, sizeof(double) * (size_t)(nb * RS_STAT_FIELDS + nh));
+  if (nh) memset(bh, 0, sizeof(long long) * (size_t)nh);
   if (job->stats) {
     whpc_timer_begin(ctx, "op.stats");
     for (int k = 0; k < nb; k++)
-      rs_stats_block(ws->result[k], (long)w * h, res->parts + ((size_t)b * nb + k) * RS_STAT_FIELDS,
-                     job->has_hist ? res->hist + (size_t)k * job->hist_bins : NULL, job->hist_bins, job->hist_min,
-                     job->hist_max);
+      rs_stats_block(ws->result[k], (long)w * h, rec + (size_t)k * RS_STAT_FIELDS,
+                     nh ? bh + (size_t)k * job->hist_bins : NULL, job->hist_bins, job->hist_min, job->hist_max);
     whpc_timer_end(ctx, "op.stats");
   }
-  res->owner[b] = whpc_rank(ctx);
+  rs_record_apply(job, res, b, rec, bh);
+  for (int i = 0; i < nh; i++) rec[nb * RS_STAT_FIELDS + i] = (double)bh[i];
+  WHPC_CALL(rs_journal_add(jr, b, me, rec));
+  res->owner[b] = me;
   res->pixels_local += (double)w * h;
   res->blocks_local++;
   return WHPC_OK;
@@ -57,30 +83,70 @@ int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   if (whpc_mkdir_p(job->parts_dir) != 0)
     return WHPC_RAISE(WHPC_ERR_IO, "cannot create the part directory '%s'", job->parts_dir);
 
+  /* fresh start: clear what an earlier run left; resume: reuse the journaled blocks. Every rank
+   * reads the same journals; the agreement below keeps anyone from writing before all have read. */
+  unsigned char *done;
+  WHPC_MALLOC(done, job->nblocks);
+  int nh = job->has_hist ? nb * job->hist_bins : 0, nvals = nb * RS_STAT_FIELDS + nh, maxa = -1, global;
+  WHPC_MALLOC(res->jrec, nvals);
+  WHPC_MALLOC(res->hist_block, nh);
+  if (job->resume) {
+    /* every rank learns the owners; rank 0 alone adds the reused statistics (sums stay exact) */
+    double *vals = NULL;
+    if (whpc_rank(ctx) == 0) WHPC_MALLOC(vals, (size_t)job->nblocks * nvals);
+    res->blocks_reused = rs_journal_load(job, nvals, res->owner, vals, done, &maxa);
+    res->attempt = maxa + 1;
+    for (long b = 0; vals && b < job->nblocks; b++) {
+      if (!done[b]) continue;
+      for (int i = 0; i < nh; i++) res->hist_block[i] = (long long)vals[(size_t)b * nvals + nb * RS_STAT_FIELDS + i];
+      rs_record_apply(job, res, b, vals + (size_t)b * nvals, res->hist_block);
+    }
+    free(vals);
+  } else if (whpc_rank(ctx) == 0) {
+    rs_parts_clear(job);
+  }
+  whpc_agree(whpc_comm(ctx), WHPC_OK, &global);
+  long ntodo = 0, *todo;
+  WHPC_MALLOC(todo, job->nblocks);
+  for (long b = 0; b < job->nblocks; b++)
+    if (!done[b]) todo[ntodo++] = b;
+  free(done);
+  if (job->resume)
+    whpc_log(ctx, WHPC_LOG_INFO, "resume: %ld of %ld blocks done by earlier attempts, %ld left (attempt %d)",
+             res->blocks_reused, job->nblocks, ntodo, res->attempt);
+
   rs_workspace ws;
+  rs_journal jr = {0};
   whpc_workqueue_t wq = NULL;
   GDALDatasetH part = NULL;
   int rc = rs_workspace_create(job, &ws);
-  int rc_wq = whpc_workqueue_create(ctx, job->nblocks, WHPC_WQ_DYNAMIC, job->chunk, &wq);
+  int rc_wq = whpc_workqueue_create(ctx, ntodo, WHPC_WQ_DYNAMIC, job->chunk, &wq);
+  if (rc_wq) free(todo);
   WHPC_CALL(rc_wq);
   whpc_progress prog;
-  whpc_progress_start(ctx, &prog, job->nblocks, 0, "");
+  whpc_progress_start(ctx, &prog, ntodo, 0, "");
   double t0 = whpc_wtime();
   while (rc == WHPC_OK) {
     long first, count;
     rc = whpc_workqueue_next(wq, &first, &count);
     if (rc || count == 0) break;
-    for (long b = first; b < first + count && rc == WHPC_OK; b++) rc = rs_do_block(ctx, job, &ws, &part, res, b);
+    for (long i = first; i < first + count && rc == WHPC_OK; i++) {
+      rc = rs_do_block(ctx, job, &ws, &part, &jr, res, todo[i]);
+      if (job->crash_after > 0 && res->blocks_local == job->crash_after)
+        raise(SIGKILL); /* tests of rs.resume: an interruption without any clean-up */
+    }
     whpc_progress_update(ctx, &prog, first + count, 0, 0);
   }
   res->busy_local = whpc_wtime() - t0;
+  free(todo);
   /* a rank that failed stops taking blocks; the others drain the queue, then all agree */
   int rc2 = whpc_workqueue_destroy(&wq);
   char path[4200];
-  rs_part_path(job, whpc_rank(ctx), path, sizeof path);
+  rs_part_path(job, RS_OWNER(res->attempt, whpc_rank(ctx)), path, sizeof path);
   int rc3 = rs_part_close(&part, path);
+  rs_journal_close(&jr);
   rs_workspace_free(&ws);
-  int local = rc ? rc : rc2 ? rc2 : rc3, global;
+  int local = rc ? rc : rc2 ? rc2 : rc3;
   whpc_agree(whpc_comm(ctx), local, &global);
   res->t_blocks_done = whpc_wtime();
   return global;
@@ -154,13 +220,10 @@ int rs_make_chips(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
 }
 
 static int rs_remove_parts(whpc_ctx_t ctx, rs_job *job) {
-  char path[4200];
   int global;
-  rs_part_path(job, whpc_rank(ctx), path, sizeof path);
-  unlink(path); /* ranks without blocks have none */
-  whpc_agree(whpc_comm(ctx), WHPC_OK, &global); /* all parts gone before the directory */
+  whpc_agree(whpc_comm(ctx), WHPC_OK, &global); /* every part closed before it goes */
   if (whpc_rank(ctx) == 0) {
-    unlink(job->vrt_path);
+    rs_parts_clear(job);
     rmdir(job->parts_dir);
   }
   return WHPC_OK;
@@ -196,6 +259,8 @@ static void rs_report_fill(whpc_ctx_t ctx, rs_job *job, rs_result *res, const do
     whpc_report_set_number(ctx, "warp.xscale", job->warp.xscale);
     whpc_report_set_number(ctx, "warp.yscale", job->warp.yscale);
   }
+  whpc_report_set_number(ctx, "resume.attempt", res->attempt);
+  whpc_report_set_number(ctx, "resume.blocks_reused", (double)res->blocks_reused);
   whpc_report_set_string(ctx, "output.path", job->out_path);
   whpc_report_set_string(ctx, "output.format", job->cog ? "COG" : "GTiff");
   whpc_report_set_string(ctx, "output.type", GDALGetDataTypeName(job->out.type));
@@ -270,6 +335,8 @@ void rs_result_free(rs_result *res) {
   free(res->owner);
   free(res->parts);
   free(res->hist);
+  free(res->hist_block);
+  free(res->jrec);
   free(res->stats);
   memset(res, 0, sizeof *res);
 }

@@ -9,12 +9,16 @@ typedef struct {
   int *owner;            /* rank that computed each block */
   double *parts;         /* statistics partials [block][band][RS_STAT_FIELDS] */
   long long *hist;       /* [band][bin] */
+  long long *hist_block; /* one block's histogram */
+  double *jrec;          /* one block's journal record */
   rs_band_stats *stats;  /* per output band, combined */
   long blocks_local;
   double pixels_local, busy_local; /* pixels written and seconds spent in the block loop */
   double t_start, t_blocks_done, t_product_done;
   char png[4200], csv[4200];
   long nchips;
+  int attempt;         /* 0 for a fresh run, n for the n-th resume */
+  long blocks_reused;  /* blocks taken from journals of earlier attempts */
 } rs_result;
 
 /* Collective. Every block through the chain into this rank's part file (dynamic work queue). */

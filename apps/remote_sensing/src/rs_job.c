@@ -39,6 +39,10 @@ const whpc_cfg_key rs_keys[] = {
      "output nodata value; auto: 0 for hillshade, the input's for ops=none, else -9999"},
     {"rs.keep_parts", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
      "keep the per-rank part files and the assembling VRT"},
+    {"rs.resume", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
+     "continue an interrupted run in the same output.dir: blocks in its journals are not redone"},
+    {"rs.debug_crash_after", WHPC_CFG_INT, "0", "blocks", 0, 1e9, NULL,
+     "testing only: each rank kills itself (SIGKILL) after this many blocks, to exercise rs.resume"},
     {"rs.quicklook", WHPC_CFG_BOOL, "true", "", WHPC_CFG_ANY, NULL, "write <product>.png (band 1, min-max stretch)"},
     {"mask.valid_range", WHPC_CFG_REAL_LIST, "", "", WHPC_CFG_ANY, NULL,
      "lo,hi: input values outside become nodata (all bands)"},
@@ -238,6 +242,8 @@ static int rs_setup_output(whpc_ctx_t ctx, rs_job *job) {
   WHPC_CALL(whpc_config_get_string(ctx, "rs.nodata", &nodata));
   WHPC_CALL(whpc_config_get_bool(ctx, "rs.keep_parts", &job->keep_parts));
   WHPC_CALL(whpc_config_get_bool(ctx, "rs.quicklook", &job->quicklook));
+  WHPC_CALL(whpc_config_get_bool(ctx, "rs.resume", &job->resume));
+  WHPC_CALL(whpc_config_get_int(ctx, "rs.debug_crash_after", &job->crash_after));
   WHPC_CALL(whpc_config_get_bool(ctx, "output.overwrite", &ow));
   job->cog = fmt == 0;
   if (!*name || strchr(name, '/'))

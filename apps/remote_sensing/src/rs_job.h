@@ -47,7 +47,8 @@ typedef struct {
   long nblocks, chunk;
   rs_raster_desc out;
   char out_path[4096], parts_dir[4096], vrt_path[4200];
-  int cog, keep_parts, quicklook;
+  int cog, keep_parts, quicklook, resume;
+  long crash_after; /* tests: each rank kills itself after this many blocks (0 = never) */
   const char *compress;
   int stats, hist_bins, has_hist;
   double hist_min, hist_max;

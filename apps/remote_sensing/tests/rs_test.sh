@@ -160,6 +160,22 @@ for k in range(3):
 print(f"change: difference, ratio and mask equal numpy; {int(got[2][~bad].sum())} changed pixels")
 EOF
     ;;
+  resume) # killed mid-run (SIGKILL, no clean-up), then resumed at NP ranks: only missing blocks redone
+    $WHPC_MPIEXEC ${WHPC_NUMPROC_FLAG:--n} 2 "$exe" "$cfg" "input.files=$data/scene.tif" rs.block_size=128 \
+      stats.hist_range=-1,1 stats.hist_bins=40 rs.debug_crash_after=3 output.dir="$work/out" >"$work/crash.log" 2>&1 \
+      && { echo "FAIL: did not crash"; exit 1; }
+    [[ ! -e $out ]] || { echo "FAIL: a product after the crash"; exit 1; }
+    run rs.resume=true stats.hist_range=-1,1 stats.hist_bins=40
+    grep "resume:" "$work/log"
+    /usr/bin/python3 -c "
+import json, sys
+r = json.load(open(sys.argv[1]))
+n, reused = r['problem_size']['blocks'], r['results']['resume']['blocks_reused']
+print(f'{reused} of {n} blocks reused')
+sys.exit(0 if 0 < reused < n else 1)" "$work/out/report.json" || { echo "FAIL: nothing reused"; exit 1; }
+    $check equal "$data/ref/ndvi.tif" "$out" 0 || exit 1
+    $check stats "$out" "$work/out/report.json" -1 1 40 "$work/out/histogram.csv" || exit 1
+    ;;
   chips)
     run "rs.ops=none" chips.size=64 chips.overlap=16 rs.format=gtiff
     $check chips "$work/out" "$out" || exit 1
