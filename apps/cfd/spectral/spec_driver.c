@@ -392,9 +392,14 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
       next_spec++;
     }
     whpc_timer_end(ctx, "diagnostics");
-    WHPC_CHECK(isfinite(g[0]) && isfinite(g[1]) && g[0] < 1e6 * (h.ek[0] + 1e-300), WHPC_ERR_NUMERIC,
-               "spectral: kinetic energy %g is not finite or exploded at step %lld (t = %g): reduce spectral.cfl", g[0],
-               step, t);
+    if (!(isfinite(g[0]) && isfinite(g[1]) && g[0] < 1e6 * (h.ek[0] + 1e-300))) {
+      /* g is reduced, so every rank sees the same failure: print it once. */
+      int rc_ = WHPC_RAISE(WHPC_ERR_NUMERIC,
+                           "spectral: kinetic energy %g is not finite or exploded at step %lld (t = %g): reduce %s",
+                           g[0], step, t, o.dt_fixed > 0.0 ? "spectral.dt" : "spectral.cfl");
+      whpc_err_set_collective(1);
+      return rc_;
+    }
     whpc_progress_update(ctx, &prog, (long)step, t, done);
     if (done) break;
 

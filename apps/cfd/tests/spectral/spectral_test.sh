@@ -67,13 +67,14 @@ wisdom)  # FFTW wisdom is saved on the first run and reused by the second
   done
   $check eq "$work/run1/report.json" results.fftw.wisdom created || fail "wisdom not created"
   $check eq "$work/run2/report.json" results.fftw.wisdom reused || fail "wisdom not reused" ;;
-bad)  # bad input: one-line error naming the key, exit status 1, on every rank count
-  expect_error() {  # NP PATTERN ARGS...
+bad)  # bad input: one-line error naming the key, exit status 1 (2 for the blow-up), any rank count
+  expect_error() {  # [RC] NP PATTERN ARGS...
+    local want=1; [[ $1 == rc=* ]] && { want=${1#rc=}; shift; }
     local p=$1 pat=$2; shift 2
     mpirun_ "$p" "${common[@]}" output.dir="$work/bad" "$@" >"$work/out.txt" 2>"$work/err.txt"
     local rc=$?
     local lines; lines=$(grep -c 'error:' "$work/err.txt")
-    [[ $rc -eq 1 ]] || fail "$* : exit $rc, expected 1"
+    [[ $rc -eq $want ]] || fail "$* : exit $rc, expected $want"
     [[ $lines -eq 1 ]] || { cat "$work/err.txt"; fail "$* : $lines error lines, expected 1"; }
     grep -q -- "$pat" "$work/err.txt" || { cat "$work/err.txt"; fail "$* : message lacks '$pat'"; }
     echo "ok: $* -> $(grep 'error:' "$work/err.txt")"
@@ -84,6 +85,8 @@ bad)  # bad input: one-line error naming the key, exit status 1, on every rank c
   expect_error 2 "spectral.nu.*viscosity > 0" spectral.nu=-1
   expect_error 1 "spectral.nu.*viscosity > 0" spectral.nu=0
   expect_error 1 "spectral.forcing_a" spectral.case=isotropic spectral.forcing=lundgren
+  # Numerical failure: a time step far beyond stability ends with exit 2 naming the step.
+  expect_error rc=2 2 "exploded at step 3 .*reduce spectral.dt" spectral.n=16 spectral.dt=2
   [[ ! -e $work/bad/report.json ]] || fail "a failed run left a report.json" ;;
 *) fail "unknown mode $mode" ;;
 esac
