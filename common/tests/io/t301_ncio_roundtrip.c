@@ -17,7 +17,10 @@
 #define NZ3 7
 #define NK 12
 
-static const whpc_nc_var TEMP = {"temp", "K", "air_temperature", "air temperature", "time: point", WHPC_NC_DOUBLE, 1, -9999.0, NULL};
+static const whpc_nc_var TEMP = {"temp", "K", "air_temperature", "air temperature", "time: point", WHPC_NC_DOUBLE, 1, -9999.0, "lat lon"};
+/* Auxiliary 2D coordinates of the projected grid (a field like any other, without time). */
+static const whpc_nc_var LAT = {"lat", "degrees_north", "latitude", "latitude", NULL, WHPC_NC_DOUBLE, 0, -9999.0, NULL};
+static const whpc_nc_var LON = {"lon", "degrees_east", "longitude", "longitude", NULL, WHPC_NC_DOUBLE, 0, -9999.0, NULL};
 static const whpc_nc_var PRECIP = {"precip", "kg m-2 s-1", "precipitation_flux", "precipitation", "time: mean", WHPC_NC_FLOAT, 0, 1e20, NULL};
 static const whpc_nc_var MEAN = {"mean_temp", "K", "air_temperature", "domain mean air temperature", "area: mean", WHPC_NC_DOUBLE, 1, -9999.0, NULL};
 static const whpc_nc_var KCOORD = {"wavenumber", "m-1", NULL, "horizontal wavenumber", NULL, WHPC_NC_DOUBLE, 0, -1.0, NULL};
@@ -39,9 +42,11 @@ static int write2d(whpc_decomp_t g, const char *path) {
       {"y", "m", "projection_y_coordinate", "y of cell centre", "Y", NULL, yc, NULL}};
   const whpc_nc_opts opts = {"whpc I/O round trip (2D)", NULL, "docs/io.md", 0, 1, 0};
   whpc_ncfile_t f;
-  int vt, vp, vm, vk, vs;
+  int vt, vp, vm, vk, vs, vlat, vlon;
   WHPC_CALL(whpc_ncio_create(g, path, &opts, axes, &f));
   WHPC_CALL(whpc_ncio_def_time(f, "seconds since 2000-01-01 00:00:00", "standard"));
+  WHPC_CALL(whpc_ncio_def_var(f, &LAT, &vlat));
+  WHPC_CALL(whpc_ncio_def_var(f, &LON, &vlon));
   WHPC_CALL(whpc_ncio_def_var(f, &TEMP, &vt));
   WHPC_CALL(whpc_ncio_def_var(f, &PRECIP, &vp));
   WHPC_CALL(whpc_ncio_def_var1d(f, &MEAN, NULL, 0, &vm));
@@ -62,6 +67,23 @@ static int write2d(whpc_decomp_t g, const char *path) {
   }
   io_fill(g, u, 1, 0);
   WHPC_CALL(whpc_ncio_write(f, vp, 0, u));
+  { /* a small rotated lat/lon patch */
+    whpc_layout lay;
+    whpc_box own;
+    whpc_decomp_layout(g, &lay);
+    whpc_decomp_owned(g, &own);
+    double *lon = malloc(whpc_decomp_ghosted_count(g) * sizeof *lon);
+    WHPC_CHECK(lon, WHPC_ERR_MEM, "lon");
+    for (long j = own.lo[1]; j < own.hi[1]; j++)
+      for (long i = own.lo[0]; i < own.hi[0]; i++) {
+        size_t c = whpc_layout_index(&lay, i - own.lo[0], j - own.lo[1], 0);
+        u[c] = 46.0 + 0.0009 * yc[j] + 0.0001 * xc[i] * 0.01;
+        lon[c] = 7.0 + 0.0013 * xc[i] * 0.01 - 0.0002 * yc[j] * 0.01;
+      }
+    WHPC_CALL(whpc_ncio_write(f, vlat, 0, u));
+    WHPC_CALL(whpc_ncio_write(f, vlon, 0, lon));
+    free(lon);
+  }
   WHPC_CALL(whpc_ncio_write1d(f, vk, 0, wk));
   free(u);
   return whpc_ncio_close(&f);
