@@ -43,14 +43,17 @@ for model in resnet18:3,224,224 tile_classifier:4,64,64; do
   done
 done
 g=$(pin "$bench" conv "$out/conv3x3.onnx" 32 "$secs" onednn 1 | val conv_gflops)
+# the core is shared on a busy machine: take the larger of the peaks measured before and after
+peak2=$(pin "$bench" peak 1 | val fma_peak_gflops)
+peak=$(awk -v a="$peak" -v b="$peak2" 'BEGIN { print (a > b ? a : b) }')
 go=NA
 if [ $ort = 1 ]; then # same conv through ONNX Runtime
-  oi=$(NODE_PATH="$out/node_modules" pin node "$here/bench_ort.js" "$out/conv3x3.onnx" 32 "$secs" 1 64,56,56 | val images_per_s)
+  oi=$(NODE_PATH="$out/node_modules" pin node "$here/bench_ort.js" "$out/conv3x3.onnx" 32 "$secs" 1 64,56,56 | val best_images_per_s)
   go=$(awk -v i="$oi" 'BEGIN { printf "%.2f", i * 2 * 64 * 64 * 9 * 56 * 56 / 1e9 }')
 fi
 frac=$(awk -v g="$g" -v p="$peak" 'BEGIN { printf "%.2f", g / p }')
-printf "conv3x3 N=32 C=K=64 56x56: whpc %.1f GFLOP/s = %.0f%% of the measured FMA peak (target 85%%); ONNX Runtime %s GFLOP/s\n" \
-  "$g" "$(awk -v f="$frac" 'BEGIN { print f * 100 }')" "$go"
+printf "conv3x3 N=32 C=K=64 56x56 (fastest run, incl. layout reorders): whpc %.1f GFLOP/s = %.0f%% of the measured FMA peak %.1f (target 85%%); ONNX Runtime %s GFLOP/s\n" \
+  "$g" "$(awk -v f="$frac" 'BEGIN { print f * 100 }')" "$peak" "$go"
 if [ $torch = 0 ]; then echo "PyTorch: python3-torch is not installed here; no PyTorch ratio measured"; fi
 echo "  \"conv3x3\": {\"whpc_gflops\": $g, \"ort_gflops\": $( [ "$go" = NA ] && echo null || echo "$go"), \"fma_peak_gflops\": $peak, \"fraction_of_peak\": $frac}," >> "$json"
 echo "  \"pytorch\": $( [ $torch = 1 ] && echo '"installed but not compared (no torch model builder yet)"' || echo '"not installed"')" >> "$json"
