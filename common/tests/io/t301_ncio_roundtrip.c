@@ -1,6 +1,7 @@
 /* t301_ncio_roundtrip — NetCDF fields written at P ranks read back at Q ranks, value for value.
  *   t301_ncio_roundtrip write DIR   writes DIR/rt2d_npP.nc, rt3d_npP.nc, rt3d_f32_npP.nc (P = ranks)
- *                                   and xz_npP.nc (an x-z section, float32 + deflate, for the tools)
+ *                                   xz_npP.nc (an x-z section, float32 + deflate, for the tools) and
+ *                                   rt1d_npP.nc (a 1D column, 3 records, deflate)
  *   t301_ncio_roundtrip read DIR    reads the files of every P in 1..4 on this run's ranks
  * 2D 37 x 23 (time series, float and double, 1D series and a spectrum), 3D 13 x 11 x 7 with
  * deflate, and 3D stored as float32 from double state. Sizes do not divide evenly on purpose
@@ -16,6 +17,7 @@
 #define NY3 11
 #define NZ3 7
 #define NK 12
+#define N1 101
 
 static const whpc_nc_var TEMP = {"temp", "K", "air_temperature", "air temperature", "time: point", WHPC_NC_DOUBLE, 1, -9999.0, "lat lon"};
 /* Auxiliary 2D coordinates of the projected grid (a field like any other, without time). */
@@ -138,6 +140,48 @@ static int write_xz(whpc_decomp_t g, const char *path) {
   return whpc_ncio_close(&f);
 }
 
+/* A 1D profile along a decomposed column (101 cells, time series of 3 records). */
+static int write1d(whpc_decomp_t g, const char *path) {
+  double zc[N1], *u;
+  for (int k = 0; k < N1; k++) zc[k] = 10.0 * k;
+  const whpc_nc_axis axes[1] = {{"z", "m", "depth", "depth below the surface", "Z", "down", zc, NULL}};
+  const whpc_nc_opts opts = {"whpc I/O round trip (1D)", NULL, NULL, 2, 1, 0};
+  const whpc_nc_var v = {"temp", "K", "sea_water_temperature", "sea water temperature", NULL, WHPC_NC_DOUBLE, 1, -9999.0, NULL};
+  whpc_ncfile_t f;
+  int vid;
+  WHPC_CALL(whpc_ncio_create(g, path, &opts, axes, &f));
+  WHPC_CALL(whpc_ncio_def_time(f, "days since 2026-01-01", "noleap"));
+  WHPC_CALL(whpc_ncio_def_var(f, &v, &vid));
+  WHPC_CALL(whpc_ncio_enddef(f));
+  WHPC_MALLOC(u, whpc_decomp_ghosted_count(g));
+  for (int rec = 0; rec < 3; rec++) {
+    long ti;
+    WHPC_CALL(whpc_ncio_append_time(f, rec, &ti));
+    io_fill(g, u, 5, rec);
+    WHPC_CALL(whpc_ncio_write(f, vid, ti, u));
+  }
+  free(u);
+  return whpc_ncio_close(&f);
+}
+
+static int read1d(whpc_decomp_t g, const char *path) {
+  whpc_ncfile_t f;
+  int vid;
+  long nt;
+  double *u;
+  WHPC_CALL(whpc_ncio_open(g, path, &f));
+  WHPC_CALL(whpc_ncio_ntimes(f, &nt));
+  EXPECT(nt == 3, "%s: %ld records", path, nt);
+  WHPC_CALL(whpc_ncio_inq_var(f, "temp", &vid));
+  WHPC_MALLOC(u, whpc_decomp_ghosted_count(g));
+  for (int rec = 0; rec < 3; rec++) {
+    WHPC_CALL(whpc_ncio_read(f, vid, rec, u));
+    EXPECT(io_compare(g, u, 5, rec, 0) == 0, "%s: temp record %d differs", path, rec);
+  }
+  free(u);
+  return whpc_ncio_close(&f);
+}
+
 static int read2d(whpc_decomp_t g, const char *path) {
   whpc_ncfile_t f;
   int vt, vp, vm, vk, vs;
@@ -188,10 +232,13 @@ static int read3d(whpc_decomp_t g, const char *path, int float32) {
 }
 
 static int run(whpc_ctx_t ctx, int writing, const char *dir) {
-  whpc_decomp_desc d2 = {2, {NX2, NY2, 1}, {0, 0, 0}, {0, 0, 0}, 2, "t301 2D"};
-  whpc_decomp_desc d3 = {3, {NX3, NY3, NZ3}, {0, 0, 0}, {0, 0, 0}, 1, "t301 3D"};
-  whpc_decomp_t g2, g3;
+  /* Readers use other ghost widths than writers: only owned cells travel. */
+  whpc_decomp_desc d1 = {1, {N1, 1, 1}, {0, 0, 0}, {0, 0, 0}, writing ? 3 : 0, "t301 1D"};
+  whpc_decomp_desc d2 = {2, {NX2, NY2, 1}, {0, 0, 0}, {0, 0, 0}, writing ? 2 : 1, "t301 2D"};
+  whpc_decomp_desc d3 = {3, {NX3, NY3, NZ3}, {0, 0, 0}, {0, 0, 0}, writing ? 1 : 2, "t301 3D"};
+  whpc_decomp_t g1, g2, g3;
   char path[4096];
+  WHPC_CALL(whpc_decomp_create(ctx, &d1, &g1));
   WHPC_CALL(whpc_decomp_create(ctx, &d2, &g2));
   WHPC_CALL(whpc_decomp_create(ctx, &d3, &g3));
   if (writing) {
@@ -204,6 +251,8 @@ static int run(whpc_ctx_t ctx, int writing, const char *dir) {
     WHPC_CALL(write3d(g3, path, 4, 0));
     snprintf(path, sizeof path, "%s/xz_np%d.nc", dir, p);
     WHPC_CALL(write_xz(g2, path));
+    snprintf(path, sizeof path, "%s/rt1d_np%d.nc", dir, p);
+    WHPC_CALL(write1d(g1, path));
     snprintf(path, sizeof path, "%s/rt3d_f32_np%d.nc", dir, p);
     WHPC_CALL(write3d(g3, path, 0, 1));
   } else {
@@ -214,10 +263,13 @@ static int run(whpc_ctx_t ctx, int writing, const char *dir) {
       WHPC_CALL(read3d(g3, path, 0));
       snprintf(path, sizeof path, "%s/rt3d_f32_np%d.nc", dir, p);
       WHPC_CALL(read3d(g3, path, 1));
+      snprintf(path, sizeof path, "%s/rt1d_np%d.nc", dir, p);
+      WHPC_CALL(read1d(g1, path));
     }
   }
   WHPC_CALL(whpc_decomp_destroy(&g3));
   WHPC_CALL(whpc_decomp_destroy(&g2));
+  WHPC_CALL(whpc_decomp_destroy(&g1));
   return WHPC_OK;
 }
 
