@@ -391,6 +391,7 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
       if (sp.n == 0 || sp.t[sp.n - 1] != t) WHPC_CALL(spectra_add(ctx, &sp, &s, t));
       next_spec++;
     }
+    if (done && (sp.n == 0 || sp.t[sp.n - 1] != t)) WHPC_CALL(spectra_add(ctx, &sp, &s, t)); /* final E(k) */
     whpc_timer_end(ctx, "diagnostics");
     if (!(isfinite(g[0]) && isfinite(g[1]) && g[0] < 1e6 * (h.ek[0] + 1e-300))) {
       /* g is reduced, so every rank sees the same failure: print it once. */
