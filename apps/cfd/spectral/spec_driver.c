@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cfd_spectral.h"
 #include "spec_diag.h"
@@ -105,6 +106,9 @@ static int read_options(whpc_ctx_t ctx, spec_opts *o) {
   OPT_CHECK(o->forcing == 0 || o->forcing_a > 0.0, "spectral.forcing_a",
             "expected A > 0 with spectral.forcing = lundgren");
   OPT_CHECK(o->t_end > 0.0 || o->max_steps > 0, "spectral.t_end", "expected t_end > 0 (or spectral.max_steps > 0)");
+  /* A reference named explicitly must exist now, not after hours of time stepping. */
+  OPT_CHECK(!*o->reference || strcmp(o->reference, "none") == 0 || access(o->reference, R_OK) == 0,
+            "spectral.reference", "cannot read the file (expected a CSV t,Ek,eps_minus_dEkdt,... or none)");
   if (o->forcing == 0) o->forcing_a = 0.0;
   return WHPC_OK;
 }

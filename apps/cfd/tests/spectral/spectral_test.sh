@@ -93,6 +93,7 @@ bad)  # bad input: one-line error naming the key, exit status 1 (2 for the blow-
   expect_error 2 "spectral.nu.*viscosity > 0" spectral.nu=-1
   expect_error 1 "spectral.nu.*viscosity > 0" spectral.nu=0
   expect_error 1 "spectral.forcing_a" spectral.case=isotropic spectral.forcing=lundgren
+  expect_error 2 "spectral.reference.*cannot read" spectral.reference=/nonexistent/ref.csv
   # Numerical failure: a time step far beyond stability ends with exit 2 naming the step.
   expect_error rc=2 2 "exploded at step 3 .*reduce spectral.dt" spectral.n=16 spectral.dt=2
   [[ ! -e $work/bad/report.json ]] || fail "a failed run left a report.json" ;;
