@@ -435,7 +435,9 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
       if (ck) WHPC_CALL(whpc_checkpoint_write(ck, (long)step));
       whpc_log(ctx, WHPC_LOG_WARN, "stopped by signal at step %lld (t = %g)%s", step, t,
                ck ? ", checkpoint written" : "");
-      return WHPC_RAISE(WHPC_STOPPED, "stopped by signal at step %lld", step);
+      int rc_ = WHPC_RAISE(WHPC_STOPPED, "stopped by signal at step %lld", step);
+      whpc_err_set_collective(1); /* whpc_stop_requested agreed over ranks */
+      return rc_;
     }
   }
   double loop_wall = whpc_wtime() - loop_t0, fft_in_loop = s.time_fft;
