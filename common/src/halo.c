@@ -38,6 +38,8 @@ struct whpc_halo_s {
   char *buf;           /* all send then all receive buffers */
   int nreq;            /* persistent requests: receives first, then sends */
   MPI_Request *req;
+  int *req_msg;        /* message of receive request q */
+  int *done_idx;       /* scratch for MPI_Waitsome */
   void **fields;       /* the arrays of the exchange in flight */
   int active;
   size_t bytes_remote;
@@ -113,6 +115,8 @@ static void free_halo(struct whpc_halo_s *h) {
   for (int r = 0; r < h->nreq; r++)
     if (h->req[r] != MPI_REQUEST_NULL) MPI_Request_free(&h->req[r]);
   free(h->req);
+  free(h->req_msg);
+  free(h->done_idx);
   free(h->msg);
   free(h->buf);
   free(h->fields);
@@ -179,6 +183,8 @@ static int build(struct whpc_halo_s *h, int flags) {
   int nremote = 0;
   for (int m = 0; m < h->nmsg; m++) nremote += !h->msg[m].self;
   WHPC_MALLOC(h->req, 2 * nremote);
+  WHPC_MALLOC(h->req_msg, nremote);
+  WHPC_MALLOC(h->done_idx, nremote);
   for (int q = 0; q < 2 * nremote; q++) h->req[q] = MPI_REQUEST_NULL;
   h->nreq = 2 * nremote;
   MPI_Comm comm = g->cart;
@@ -191,6 +197,7 @@ static int build(struct whpc_halo_s *h, int flags) {
                x->peer);
     WHPC_MPI(MPI_Recv_init(x->rbuf, (int)x->bytes, MPI_BYTE, x->peer, 26 - x->dir, comm, &h->req[q]));
     WHPC_MPI(MPI_Send_init(x->sbuf, (int)x->bytes, MPI_BYTE, x->peer, x->dir, comm, &h->req[nremote + q]));
+    h->req_msg[q] = m;
     q++;
   }
   return WHPC_OK;
@@ -229,28 +236,39 @@ int whpc_halo_begin(whpc_halo_t h, void *const *fields) {
     h->fields[f] = fields[f];
   }
   const int nr = h->nreq / 2;
-  /* Receives first so that early senders find them posted. */
+  /* Receives first so that early senders find them posted; each send starts as soon as it is
+   * packed, so the next pack overlaps its transfer. */
   if (nr) WHPC_MPI(MPI_Startall(nr, h->req));
-  for (int m = 0; m < h->nmsg; m++) pack(h, &h->msg[m].send, fields, h->msg[m].sbuf);
-  if (nr) WHPC_MPI(MPI_Startall(nr, h->req + nr));
   h->active = 1;
+  for (int m = 0, q = 0; m < h->nmsg; m++) {
+    pack(h, &h->msg[m].send, fields, h->msg[m].sbuf);
+    if (!h->msg[m].self) WHPC_MPI(MPI_Start(&h->req[nr + q++]));
+  }
   return WHPC_OK;
 }
 
 int whpc_halo_end(whpc_halo_t h) {
   WHPC_CHECK(h, WHPC_ERR_ARG, "whpc_halo_end: NULL argument");
   WHPC_CHECK(h->active, WHPC_ERR_ARG, "whpc_halo_end: no exchange begun");
-  h->active = 0;
   /* Self ghosts first: they need no wait. */
   for (int m = 0; m < h->nmsg; m++) {
     const halo_msg *x = &h->msg[m];
     if (x->self) unpack(h, &x->recv, h->fields, h->msg[x->partner].sbuf);
   }
-  if (h->nreq) WHPC_MPI(MPI_Waitall(h->nreq, h->req, MPI_STATUSES_IGNORE));
-  for (int m = 0; m < h->nmsg; m++) {
-    const halo_msg *x = &h->msg[m];
-    if (!x->self) unpack(h, &x->recv, h->fields, x->rbuf);
+  /* Unpack each message as it arrives, while the others are still in flight. */
+  const int nr = h->nreq / 2;
+  for (int left = nr; left > 0;) {
+    int got = 0;
+    WHPC_MPI(MPI_Waitsome(nr, h->req, &got, h->done_idx, MPI_STATUSES_IGNORE));
+    if (got == MPI_UNDEFINED) break;
+    for (int i = 0; i < got; i++) {
+      const halo_msg *x = &h->msg[h->req_msg[h->done_idx[i]]];
+      unpack(h, &x->recv, h->fields, x->rbuf);
+    }
+    left -= got;
   }
+  if (nr) WHPC_MPI(MPI_Waitall(nr, h->req + nr, MPI_STATUSES_IGNORE));
+  h->active = 0; /* only now: after a failure, destroy still waits for the requests */
   return WHPC_OK;
 }
 
