@@ -10,6 +10,9 @@
 #include "infer_engine.h"
 #include "infer_npy.h"
 
+static int g_nodes[2], g_fused[2];
+static size_t g_bytes[2];
+
 static int run(const infer_model *m, infer_backend be, int optimize, const infer_tensor *x, infer_tensor *y,
                float **copy) {
   infer_options opt = {be, 0, optimize};
@@ -24,6 +27,7 @@ static int run(const infer_model *m, infer_backend be, int optimize, const infer
   int nodes, fused, nbuf;
   size_t bytes;
   infer_plan_stats(p, &nodes, &fused, &bytes, &nbuf);
+  g_nodes[optimize] = nodes, g_fused[optimize] = fused, g_bytes[optimize] = bytes;
   printf("  plan batch %lld optimize %d: %d nodes (%d on oneDNN), %d fused, %d buffers, %.1f KiB\n",
          (long long)x->dim[0], optimize, nodes, infer_plan_backend_nodes(p), fused, nbuf, bytes / 1024.0);
   size_t nb = (size_t)infer_tensor_numel(y) * sizeof(float);
@@ -68,6 +72,11 @@ int main(int argc, char **argv) {
   printf("%s (%s): max|d|/max|ref| = %.3g optimised, %.3g unoptimised (limit 1e-4)\n", argv[1],
          be == INFER_BACKEND_ONEDNN ? "onednn" : "reference", e, e0);
   fail |= !(e <= 1e-4) || !(e0 <= 1e-4);
+  /* the passes did something: fused nodes, fewer nodes, no more activation memory */
+  int passes_ok = g_fused[1] > 0 && g_nodes[1] < g_nodes[0] && g_bytes[1] <= g_bytes[0] && g_fused[0] == 0;
+  printf("  graph passes: %d -> %d nodes, %d fused, %zu -> %zu buffer bytes: %s\n", g_nodes[0], g_nodes[1],
+         g_fused[1], g_bytes[0], g_bytes[1], passes_ok ? "ok" : "FAIL");
+  fail |= !passes_ok;
   /* top-1 over axis 1 for every (batch, pixel) */
   int64_t N = ref.dim[0], C = ref.dim[1], S = n / (N * C), agree = 0, total = 0;
   const float *r = ref.data;

@@ -136,11 +136,14 @@ formats)
   mpirun 1 cls.ini input.path=list.txt output.dir=o_list > c.log 2>&1 || { cat c.log; fail "list run"; }
   [ "$(tail -n +2 o_list/predictions.csv | wc -l)" = 2 ] || fail "list file: expected 2 rows"
   grep -q "^tif/tile_00003.tif," o_list/predictions.csv || fail "list file ids"
+  $py $app/tools/make_tiles.py png 3 --format png || fail "make_tiles png"
+  mpirun 1 cls.ini input.path=png input.scale=0.00392156862745098 output.dir=o_png > e.log 2>&1 || { cat e.log; fail "png run"; }
+  [ "$(tail -n +2 o_png/predictions.csv | wc -l)" = 3 ] || fail "png: expected 3 rows"
   for fit in center_crop resize; do
     mpirun 2 cls.ini input.path=big input.fit=$fit output.dir=o_$fit > d.log 2>&1 || { cat d.log; fail "fit $fit"; }
     [ "$(tail -n +2 o_$fit/predictions.csv | wc -l)" = 4 ] || fail "fit $fit: expected 4 rows"
   done
-  echo "ok: tif = npy predictions, list file, center_crop and resize"
+  echo "ok: tif = npy predictions, list file, 4-band PNG, center_crop and resize"
   ;;
 *) fail "unknown mode $mode" ;;
 esac
