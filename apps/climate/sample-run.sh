@@ -11,3 +11,4 @@ mpiexec -n "$np" --oversubscribe "$exe" "$here/examples/bubble.ini" euler.resolu
 /usr/bin/python3 "$here/euler/clim_quicklook.py" "$out/euler_bubble" > /dev/null \
   || echo "(quick-look PNGs skipped: /usr/bin/python3 with netCDF4 + matplotlib needed)"
 echo "euler bubble: $out/euler_bubble/report.json, euler.nc, theta_prime_t*.png"
+bash "$here/swe/swe_sample.sh" "$build" "$np" "$out"   # shallow water: case 2 over the poles, real orography + daily PNGs
