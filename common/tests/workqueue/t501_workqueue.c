@@ -29,7 +29,9 @@ static double work(long item, int rank) {
   return x;
 }
 
-static void run_case(whpc_ctx_t ctx, whpc_wq_mode mode, long n, long chunk, int use_mask) {
+/* leave: the last rank stops after its first range and destroys the queue early (an app whose
+ * rank failed); the others must still drain every item without hanging. */
+static void run_case(whpc_ctx_t ctx, whpc_wq_mode mode, long n, long chunk, int use_mask, int leave) {
   MPI_Comm comm = whpc_comm(ctx);
   int rank = whpc_rank(ctx), size = whpc_size(ctx);
   unsigned char *done = calloc((size_t)n + 1, 1);
@@ -61,8 +63,11 @@ static void run_case(whpc_ctx_t ctx, whpc_wq_mode mode, long n, long chunk, int 
       mine[nmine++] = i;
       sink += work(i, rank);
     }
+    if (leave && rank == size - 1 && size > 1) break;
   }
-  EXPECT(whpc_workqueue_next(wq, &first, &count) == WHPC_OK && count == 0, "next after the end gave work");
+  int leaver = leave && rank == size - 1 && size > 1;
+  if (!leaver)
+    EXPECT(whpc_workqueue_next(wq, &first, &count) == WHPC_OK && count == 0, "next after the end gave work");
   EXPECT(whpc_workqueue_taken(wq) == nmine, "taken %ld, handed %ld", whpc_workqueue_taken(wq), nmine);
   if (mode == WHPC_WQ_STATIC) {
     long s, c, k = 0;
@@ -119,8 +124,12 @@ int main(int argc, char **argv) {
         for (int mask = 0; mask < 2; mask++) {
           if (mode > 0) setenv("WHPC_WORKQUEUE", BACKENDS[mode - 1], 1);
           if (mode == 2 && provided != MPI_THREAD_MULTIPLE) continue;
-          run_case(ctx, mode ? WHPC_WQ_DYNAMIC : WHPC_WQ_STATIC, N[a], CHUNK[b], mask);
+          run_case(ctx, mode ? WHPC_WQ_DYNAMIC : WHPC_WQ_STATIC, N[a], CHUNK[b], mask, 0);
           ncases++;
+          if (mode > 0 && !mask) { /* a rank leaving early (dynamic only) */
+            run_case(ctx, WHPC_WQ_DYNAMIC, N[a], CHUNK[b], 0, 1);
+            ncases++;
+          }
         }
   int total = 0;
   MPI_Allreduce(&failures, &total, 1, MPI_INT, MPI_SUM, whpc_comm(ctx));
