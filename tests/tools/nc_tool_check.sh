@@ -1,7 +1,8 @@
 #!/bin/bash
 # nc_tool_check.sh TOOL FILE.nc ... — open NetCDF outputs with a standard tool and fail on any
 # error or warning it prints. TOOL: ncdump | cdo | ncks | python | gdal | all.
-# gdalinfo opens the file and each subdataset that is a spatial field (last two dims X/Y/Z axes).
+# gdalinfo opens the file and each subdataset that is a spatial field (last two dims spatial axes);
+# a file without any such field (a 1D column over time) is not a raster and is skipped.
 # Exit 0 clean, 1 on an error/warning (the tool's output is shown), 77 when the tool is not
 # installed (ctest SKIP_RETURN_CODE), 2 on bad usage.
 # The one tolerated message: GDAL 3.6 says "dimension #N (z) is not a Latitude/Y dimension" for
@@ -46,8 +47,9 @@ tolerated() {
   done
 }
 
-# True when the variable's last two dimensions are spatial axes (axis X, Y or Z): the fields
-# GDAL is meant to open as rasters. Bounds (x, bnds) and spectra (time, k) are not rasters.
+# True when the variable's last two dimensions are spatial: each has a coordinate variable that
+# is not time (no axis "T", units without "since"). Those are the fields GDAL is meant to open as
+# rasters; bounds (x, bnds), spectra (time, k) and columns over time (time, z) are not.
 spatial() {
   local file=$1 var=$2 hdr dims d n=0
   hdr=$(ncdump -h "$file" 2>/dev/null)
@@ -55,7 +57,10 @@ spatial() {
   set -- $dims
   [ $# -ge 2 ] || return 1
   for d in "${@: -2}"; do
-    printf '%s\n' "$hdr" | grep -Eq "^[[:space:]]*$d:axis = \"[XYZ]\"" && n=$((n + 1))
+    printf '%s\n' "$hdr" | grep -Eq "^[[:space:]]*[a-z0-9 ]* $d\($d\) ;\$" || return 1
+    printf '%s\n' "$hdr" | grep -Eq "^[[:space:]]*$d:axis = \"T\"" && return 1
+    printf '%s\n' "$hdr" | grep -Eq "^[[:space:]]*$d:units = \".* since " && return 1
+    n=$((n + 1))
   done
   [ $n -eq 2 ]
 }
@@ -89,6 +94,12 @@ with xarray.open_dataset(sys.argv[1]) as ds:
     gdal)
       have gdalinfo || { echo "SKIP gdal: gdalinfo not installed"; skipped=1; return; }
       for f in "${files[@]}"; do
+        local v any=0
+        for v in $(ncdump -h "$f" 2>/dev/null | sed -n 's/^[[:space:]]*[a-z0-9 ]* \([A-Za-z0-9_]*\)(.*) ;$/\1/p'); do
+          spatial "$f" "$v" && any=1 && break
+        done
+        ncdump -h "$f" > /dev/null 2>&1 || any=1 # unreadable: let gdalinfo say so
+        if [ $any -eq 0 ]; then echo "skip gdalinfo $f: no field with two spatial dimensions (not a raster)"; continue; fi
         check "gdalinfo" "$f" gdalinfo "$f"
         local sub
         for sub in $(gdalinfo "$f" 2>/dev/null | sed -n 's/^ *SUBDATASET_[0-9]*_NAME=//p'); do
