@@ -1,5 +1,6 @@
 /* infer_onednn.c — oneDNN 2.6 backend (engine.backend = onednn).
- * Conv2d (groups, dilations, fused bias + sum + eltwise post-ops), 2-D Max/Average/Global pooling and
+ * Conv2d (groups, dilations, fused bias + sum + eltwise post-ops), ConvTranspose2d (deconvolution),
+ * 2-D Max/Average/Global pooling and
  * Gemm (as inner product) run as oneDNN primitives; everything else keeps the reference kernel. A value produced by
  * a oneDNN primitive lives in the primitive's (blocked) layout; it is reordered to the
  * planned plain NCHW buffer only when a reference kernel or the caller needs it, and
@@ -183,6 +184,82 @@ static int prep_conv(infer_plan *p, dn_plan *b, infer_node *n) {
   return rc;
 }
 
+/* Reorder constant weights once into the layout the primitive chose. */
+static int load_weights(dn_plan *b, dn_node *d, const dnnl_memory_desc_t *plain, const dnnl_memory_desc_t *wei,
+                        void *data) {
+  d->wei = dn_alloc(dnnl_memory_desc_get_size(wei));
+  INFER_CHECK(d->wei, INFER_EMEM, "out of memory");
+  dnnl_memory_t wp;
+  dnnl_primitive_t r;
+  DN(dnnl_memory_create(&wp, plain, b->eng, data), "memory");
+  DN(dnnl_memory_create(&d->wei_mem, wei, b->eng, d->wei), "memory");
+  int rc = make_reorder(b, plain, wei, &r);
+  if (!rc) {
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, wp}, {DNNL_ARG_TO, d->wei_mem}};
+    rc = exec(b, r, 2, args);
+    dnnl_stream_wait(b->strm);
+    dnnl_primitive_destroy(r);
+  }
+  dnnl_memory_destroy(wp);
+  return rc;
+}
+
+/* ConvTranspose as deconvolution; W is [C, M/group, kh, kw] (iohw / giohw) */
+static int prep_deconv(infer_plan *p, dn_plan *b, infer_node *n) {
+  const infer_value *x = &p->v[n->in[0]], *w = &p->v[n->in[1]], *y = &p->v[n->out[0]];
+  int64_t G = infer_attr_int(n, "group", 1), C = x->dim[1], M = y->dim[1];
+  int64_t s[2] = {1, 1}, dl[2] = {1, 1}, pads[4] = {0, 0, 0, 0};
+  int ns = infer_attr_ints(n, "strides", s, 2);
+  infer_attr_ints(n, "dilations", dl, 2);
+  int np = infer_attr_ints(n, "pads", pads, 4);
+  if (ns > 0 && ns != 2) return 0;
+  (void)np;
+  dnnl_dims_t st = {s[0], s[1]}, di = {dl[0] - 1, dl[1] - 1}, pl = {pads[0], pads[1]}, pr;
+  for (int k = 0; k < 2; ++k) { /* right padding that makes oneDNN's size formula give ONNX's size */
+    int64_t ext = (w->dim[2 + k] - 1) * dl[k] + 1;
+    pr[k] = (x->dim[2 + k] - 1) * s[k] + ext - pl[k] - y->dim[2 + k];
+    if (pr[k] < 0) return 0;
+  }
+  dnnl_memory_desc_t src_any, wei_any, wei_plain, bias_md, dst_any;
+  dnnl_dims_t sd = {x->dim[0], C, x->dim[2], x->dim[3]}, dd = {y->dim[0], M, y->dim[2], y->dim[3]}, bd = {M};
+  dnnl_memory_desc_init_by_tag(&src_any, 4, sd, dnnl_f32, dnnl_format_tag_any);
+  dnnl_memory_desc_init_by_tag(&dst_any, 4, dd, dnnl_f32, dnnl_format_tag_any);
+  dnnl_memory_desc_init_by_tag(&bias_md, 1, bd, dnnl_f32, dnnl_a);
+  if (G == 1) {
+    dnnl_dims_t wd = {M, C, w->dim[2], w->dim[3]};
+    dnnl_memory_desc_init_by_tag(&wei_any, 4, wd, dnnl_f32, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&wei_plain, 4, wd, dnnl_f32, dnnl_iohw);
+  } else {
+    dnnl_dims_t wd = {G, M / G, C / G, w->dim[2], w->dim[3]};
+    dnnl_memory_desc_init_by_tag(&wei_any, 5, wd, dnnl_f32, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&wei_plain, 5, wd, dnnl_f32, dnnl_giohw);
+  }
+  /* the pads attribute is only meaningful without auto_pad/output_shape: check the geometry */
+  infer_win win;
+  int64_t ks[2] = {w->dim[2], w->dim[3]};
+  if (infer_window(n, 2, x->dim + 2, ks, 1, NULL, &win) || win.pb[1] != pl[0] || win.pb[2] != pl[1]) return 0;
+  dn_node *d = calloc(1, sizeof *d);
+  INFER_CHECK(d, INFER_EMEM, "out of memory");
+  n->prim = d;
+  d->has_bias = n->nin > 2 && n->in[2] >= 0;
+  dnnl_deconvolution_desc_t dc;
+  DN(dnnl_dilated_deconvolution_forward_desc_init(&dc, dnnl_forward_inference, dnnl_deconvolution_direct, &src_any,
+                                                  &wei_any, d->has_bias ? &bias_md : NULL, &dst_any, st, di, pl, pr),
+     "deconvolution descriptor");
+  dnnl_primitive_desc_t pd;
+  DN(dnnl_primitive_desc_create(&pd, &dc, NULL, b->eng, NULL), "deconvolution primitive descriptor");
+  const dnnl_memory_desc_t *src = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+  const dnnl_memory_desc_t *wei = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+  const dnnl_memory_desc_t *dst = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+  int rc = dnnl_primitive_create(&d->prim, pd) ? infer_raise(INFER_EUNSUPPORTED, "oneDNN deconvolution failed") : INFER_OK;
+  if (!rc) rc = bind_src(p, b, d, n->in[0], src);
+  if (!rc) rc = load_weights(b, d, &wei_plain, wei, w->data);
+  if (!rc && d->has_bias) dnnl_memory_create(&d->bias_mem, &bias_md, b->eng, p->v[n->in[2]].data);
+  if (!rc) rc = finish_dst(p, b, d, n, dst);
+  dnnl_primitive_desc_destroy(pd);
+  return rc;
+}
+
 static int prep_pool(infer_plan *p, dn_plan *b, infer_node *n, int is_max, int global) {
   const infer_value *x = &p->v[n->in[0]], *y = &p->v[n->out[0]];
   infer_win win;
@@ -295,6 +372,8 @@ static int eligible(const infer_plan *p, const infer_node *n) {
     if (!p->v[n->in[1]].is_const || (n->nin > 2 && n->in[2] >= 0 && !p->v[n->in[2]].is_const)) return 0;
     return 1;
   }
+  if (!strcmp(nm, "ConvTranspose"))
+    return p->v[n->in[1]].is_const && (n->nin < 3 || n->in[2] < 0 || p->v[n->in[2]].is_const) ? 7 : 0;
   if (!strcmp(nm, "MaxPool")) return 2;
   if (!strcmp(nm, "AveragePool")) return 3;
   if (!strcmp(nm, "GlobalMaxPool")) return 5;
@@ -320,6 +399,7 @@ int infer_onednn_prepare(infer_plan *p) {
     int kind = eligible(p, n), rc = INFER_OK;
     if (kind == 1) rc = prep_conv(p, b, n);
     else if (kind == 4) rc = prep_gemm(p, b, n);
+    else if (kind == 7) rc = prep_deconv(p, b, n);
     else if (kind >= 2) rc = prep_pool(p, b, n, kind == 2 || kind == 5, kind >= 5);
     if (rc) return rc;
   }

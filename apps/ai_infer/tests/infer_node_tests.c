@@ -2,7 +2,7 @@
  * engine. A test runs when every operator, attribute and data type it uses is supported;
  * otherwise it is listed as skipped with the reason. Comparison rule of ONNX's own
  * backend test runner: |got - want| <= atol + rtol * |want|, rtol = 1e-3, atol = 1e-7.
- * Usage: infer_node_tests DATA_DIR [reference|onednn] [--skips FILE] [--only SUBSTR] [--min-pass N]
+ * Usage: infer_node_tests DATA_DIR [reference|onednn] [--skips FILE] [--only SUBSTR] [--min-pass N] [--min-onednn N]
  * Exit 1 when any runnable test fails. */
 #include <dirent.h>
 #include <math.h>
@@ -14,6 +14,8 @@
 static int cmp_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+static int g_backend_nodes;
 
 /* 0 pass, 1 fail, 2 skip; why filled for fail/skip */
 static int run_one(const char *dir0, infer_backend be, char *why, size_t wl) {
@@ -51,12 +53,13 @@ static int run_one(const char *dir0, infer_backend be, char *why, size_t wl) {
       goto done;
     }
   }
-  /* bind int64 inputs and short float vectors (shape parameters, scales, clip bounds) */
+  /* bind every input but the first as a plan constant: shape parameters (Reshape shape, Resize
+   * scales, Slice starts, Clip bounds) must be constants here, and Conv/Gemm weights given as
+   * inputs then take the oneDNN path as initializers would */
   infer_tensor spec[16];
   for (int i = 0; i < nin; ++i) {
     spec[i] = in[i];
-    int small = in[i].ndim <= 1 && infer_tensor_numel(&in[i]) <= 8;
-    if (!(in[i].dtype == INFER_I64 || small)) spec[i].data = NULL;
+    if (i == 0 && in[i].dtype == INFER_F32) spec[i].data = NULL;
   }
   infer_options opt = {be, 1, 1};
   if ((rc = infer_plan_create(m, &opt, nin, spec, &p)) || (rc = infer_plan_run(p, in))) {
@@ -64,6 +67,7 @@ static int run_one(const char *dir0, infer_backend be, char *why, size_t wl) {
     res = rc == INFER_EUNSUPPORTED ? 2 : 1;
     goto done;
   }
+  g_backend_nodes = infer_plan_backend_nodes(p);
   for (int i = 0; i < nout && !res; ++i) {
     infer_tensor got;
     infer_plan_output(p, i, &got);
@@ -102,12 +106,13 @@ int main(int argc, char **argv) {
   }
   infer_backend be = INFER_BACKEND_REFERENCE;
   const char *skips = NULL, *only = NULL;
-  int min_pass = 0;
+  int min_pass = 0, min_onednn = 0;
   for (int a = 2; a < argc; ++a) {
     if (!strcmp(argv[a], "onednn")) be = INFER_BACKEND_ONEDNN;
     else if (!strcmp(argv[a], "--skips") && a + 1 < argc) skips = argv[++a];
     else if (!strcmp(argv[a], "--only") && a + 1 < argc) only = argv[++a];
     else if (!strcmp(argv[a], "--min-pass") && a + 1 < argc) min_pass = atoi(argv[++a]);
+    else if (!strcmp(argv[a], "--min-onednn") && a + 1 < argc) min_onednn = atoi(argv[++a]);
   }
   if (be == INFER_BACKEND_ONEDNN && !infer_have_onednn()) {
     printf("oneDNN backend not built\n");
@@ -129,12 +134,17 @@ int main(int argc, char **argv) {
   closedir(d);
   qsort(names, nn, sizeof *names, cmp_names);
   FILE *sk = skips ? fopen(skips, "w") : NULL;
-  int npass = 0, nfail = 0, nskip = 0;
+  int npass = 0, nfail = 0, nskip = 0, nprim = 0;
   for (size_t i = 0; i < nn; ++i) {
     char dir[2048], why[1200] = "";
     snprintf(dir, sizeof dir, "%.1000s/%.1000s", argv[1], names[i]);
+    g_backend_nodes = 0;
     int r = run_one(dir, be, why, sizeof why);
-    if (r == 0) { npass++; printf("PASS %s\n", names[i]); }
+    if (r == 0) {
+      npass++;
+      nprim += g_backend_nodes > 0;
+      printf("PASS %s%s\n", names[i], g_backend_nodes ? " (oneDNN)" : "");
+    }
     else if (r == 1) { nfail++; printf("FAIL %s: %s\n", names[i], why); }
     else {
       nskip++;
@@ -144,8 +154,9 @@ int main(int argc, char **argv) {
   }
   free(names);
   if (sk) fclose(sk);
-  printf("node tests (%s): %d passed, %d failed, %d skipped (unsupported op/type/attribute)\n",
-         be == INFER_BACKEND_ONEDNN ? "onednn" : "reference", npass, nfail, nskip);
+  printf("node tests (%s): %d passed (%d through oneDNN primitives), %d failed, %d skipped (unsupported op/type/attribute)\n",
+         be == INFER_BACKEND_ONEDNN ? "onednn" : "reference", npass, nprim, nfail, nskip);
   if (npass < min_pass) printf("only %d tests passed, expected at least %d\n", npass, min_pass);
-  return nfail || npass < min_pass ? 1 : 0;
+  if (nprim < min_onednn) printf("only %d passing tests used oneDNN primitives, expected at least %d\n", nprim, min_onednn);
+  return nfail || npass < min_pass || nprim < min_onednn ? 1 : 0;
 }
