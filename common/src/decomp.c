@@ -135,7 +135,7 @@ static int setup_dims(struct whpc_decomp_s *g, const whpc_decomp_desc *desc) {
   /* No grid fits: say whether the ranks do not fit at all, or only blocks are too thin. */
   int p[3];
   if (choose_dims(g->n, fixed, g->periodic, g->ghost, 0, g->size, p) != 0) {
-    if (nd == 1 || nfree == 1) {
+    if (nfree == 1) {
       int d = 0;
       while (fixed[d] != 0) d++;
       DECOMP_INPUT(0, "%s: %ld cells in %c cannot be split over %ld ranks", nm, g->n[d], AXIS[d],
