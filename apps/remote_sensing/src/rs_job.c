@@ -21,6 +21,9 @@ const whpc_cfg_key rs_keys[] = {
     {"warp.extent", WHPC_CFG_REAL_LIST, "", "target CRS units", WHPC_CFG_ANY, NULL,
      "xmin,ymin,xmax,ymax of the target grid (gdalwarp -te, needs warp.resolution)"},
     {"warp.resampling", WHPC_CFG_ENUM, "near", "", WHPC_CFG_ANY, "near|bilinear|cubic", "warp kernel"},
+    {"warp.error_threshold", WHPC_CFG_REAL, "0", "px", 0, 100, NULL,
+     "gdalwarp -et: 0 = exact transformer (rank-count independent, equal to gdalwarp -et 0); "
+     "> 0 = faster approximation whose result depends on the block layout"},
     {"rs.ops", WHPC_CFG_STRING, "expr", "", WHPC_CFG_ANY, NULL,
      "chain of operations, comma separated, each at most once: expr, filter, terrain (\"none\" copies the input)"},
     {"rs.expr", WHPC_CFG_STRING, "B1", "", WHPC_CFG_ANY, NULL,
@@ -356,6 +359,7 @@ static int rs_setup_warp(whpc_ctx_t ctx, rs_job *job) {
   const char *crs;
   double *res = NULL, *ext = NULL;
   int nres = 0, next = 0, alg;
+  double et;
   WHPC_CALL(whpc_config_get_string(ctx, "warp.crs", &crs));
   job->width = job->in.width;
   job->height = job->in.height;
@@ -365,6 +369,7 @@ static int rs_setup_warp(whpc_ctx_t ctx, rs_job *job) {
   WHPC_CALL(whpc_config_get_real_list(ctx, "warp.resolution", &res, &nres));
   WHPC_CALL(whpc_config_get_real_list(ctx, "warp.extent", &ext, &next));
   WHPC_CALL(whpc_config_get_enum(ctx, "warp.resampling", &alg, NULL));
+  WHPC_CALL(whpc_config_get_real(ctx, "warp.error_threshold", &et));
   int rc = WHPC_OK;
   if (nres != 0 && (nres != 2 || !(res[0] > 0 && res[1] > 0)))
     rc = whpc_config_error(ctx, "warp.resolution", "expected two positive values xres,yres");
@@ -373,7 +378,7 @@ static int rs_setup_warp(whpc_ctx_t ctx, rs_job *job) {
   else if (next && !nres)
     rc = whpc_config_error(ctx, "warp.extent", "needs warp.resolution");
   else
-    rc = rs_warp_setup(&job->warp, &job->in, crs, nres ? res : NULL, next ? ext : NULL, alg);
+    rc = rs_warp_setup(&job->warp, &job->in, crs, nres ? res : NULL, next ? ext : NULL, alg, et);
   free(res);
   free(ext);
   WHPC_CALL(rc);

@@ -11,7 +11,8 @@
 #include <string.h>
 #include <whpc.h>
 
-int rs_warp_setup(rs_warp *w, rs_input *in, const char *crs, const double *res, const double *extent, int alg) {
+int rs_warp_setup(rs_warp *w, rs_input *in, const char *crs, const double *res, const double *extent, int alg,
+                  double error_threshold) {
   memset(w, 0, sizeof *w);
   w->enabled = 1;
   w->alg = alg == 0 ? GRA_NearestNeighbour : alg == 1 ? GRA_Bilinear : GRA_Cubic;
@@ -27,7 +28,9 @@ int rs_warp_setup(rs_warp *w, rs_input *in, const char *crs, const double *res, 
   WHPC_CHECK(*in->wkt, WHPC_ERR_INPUT, "warp.crs: input '%s' has no CRS to reproject from", in->files[0]);
   char **to = CSLSetNameValue(NULL, "DST_SRS", w->wkt);
   w->ntr = in->nfiles;
+  w->error_threshold = error_threshold;
   WHPC_MALLOC(w->tr, in->nfiles);
+  WHPC_MALLOC(w->approx, in->nfiles);
   for (int f = 0; f < in->nfiles; f++) {
     w->tr[f] = GDALCreateGenImgProjTransformer2(in->ds[f], NULL, to);
     if (!w->tr[f]) {
@@ -37,6 +40,10 @@ int rs_warp_setup(rs_warp *w, rs_input *in, const char *crs, const double *res, 
     }
   }
   CSLDestroy(to);
+  /* the approximation interpolates along output rows of each warp chunk, so its result depends
+   * on the chunking: only the exact transformer is independent of blocks and ranks */
+  for (int f = 0; f < in->nfiles && error_threshold > 0; f++)
+    w->approx[f] = GDALCreateApproxTransformer(GDALGenImgProjTransform, w->tr[f], error_threshold);
   /* the grid: gdalwarp's suggestion, then -tr/-te as gdalwarp applies them */
   double gt[6], ext[4];
   int nx, ny;
@@ -105,8 +112,13 @@ int rs_warp_read(rs_warp *w, rs_input *in, const unsigned char *need, int x0, in
     }
     o->eResampleAlg = w->alg;
     o->eWorkingDataType = GDT_Float64;
-    o->pfnTransformer = GDALGenImgProjTransform; /* exact: no approximation (gdalwarp -et 0) */
-    o->pTransformerArg = w->tr[f];
+    if (w->approx[f]) {
+      o->pfnTransformer = GDALApproxTransform;
+      o->pTransformerArg = w->approx[f];
+    } else {
+      o->pfnTransformer = GDALGenImgProjTransform; /* exact: no approximation (gdalwarp -et 0) */
+      o->pTransformerArg = w->tr[f];
+    }
     o->papszWarpOptions = CSLSetNameValue(o->papszWarpOptions, "INIT_DEST", "NO_DATA");
     o->papszWarpOptions = CSLSetNameValue(o->papszWarpOptions, "XSCALE", CPLSPrintf("%.17g", w->xscale));
     o->papszWarpOptions = CSLSetNameValue(o->papszWarpOptions, "YSCALE", CPLSPrintf("%.17g", w->yscale));
@@ -127,8 +139,11 @@ int rs_warp_read(rs_warp *w, rs_input *in, const unsigned char *need, int x0, in
 }
 
 void rs_warp_free(rs_warp *w) {
-  for (int f = 0; f < w->ntr; f++)
+  for (int f = 0; f < w->ntr; f++) {
+    if (w->approx && w->approx[f]) GDALDestroyApproxTransformer(w->approx[f]);
     if (w->tr[f]) GDALDestroyGenImgProjTransformer(w->tr[f]);
+  }
+  free(w->approx);
   free(w->tr);
   CPLFree(w->wkt);
   memset(w, 0, sizeof *w);

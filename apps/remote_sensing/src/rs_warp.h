@@ -18,12 +18,16 @@ typedef struct {
   double xscale, yscale; /* destination/source pixel ratio of the whole grid */
   int ntr;
   void **tr;           /* one exact transformer per input file */
+  void **approx;       /* approximating wrappers (error_threshold > 0), else NULL */
+  double error_threshold;
 } rs_warp;
 
 /* crs: anything OGRSpatialReference::SetFromUserInput takes ("EPSG:4326"). res: NULL or
  * {xres, yres}; extent: NULL or {xmin, ymin, xmax, ymax} in the target CRS (needs res).
- * Grid rules are gdalwarp's (-t_srs, -tr, -te). alg: 0 near, 1 bilinear, 2 cubic. */
-int rs_warp_setup(rs_warp *w, rs_input *in, const char *crs, const double *res, const double *extent, int alg);
+ * Grid rules are gdalwarp's (-t_srs, -tr, -te). alg: 0 near, 1 bilinear, 2 cubic.
+ * error_threshold: gdalwarp -et in pixels; 0 = exact transformer. */
+int rs_warp_setup(rs_warp *w, rs_input *in, const char *crs, const double *res, const double *extent, int alg,
+                  double error_threshold);
 /* Warp window [x0, x0+w) x [y0, y0+h) of the output grid for the input bands with need[k]
  * into bufs[k] (w x h doubles, NaN = nodata or outside the sources). */
 int rs_warp_read(rs_warp *w, rs_input *in, const unsigned char *need, int x0, int y0, int wd, int ht, double **bufs);

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# bench/rs: whpc-remote-sensing against the GDAL tools on one generated scene, all in one run.
+# Usage: run.sh BUILD_DIR OUT_DIR [N]     N = scene edge in pixels (default 16384; e.g. 4096 for a quick look)
+# Env:   NP = MPI ranks (default: nproc); the GDAL peers get the same cores where they can use them.
+# Prints wall and CPU seconds of each tool and the ratios per wall second and per CPU second
+# (the machine may be shared: per-CPU-second is the fairer figure). Writes OUT_DIR/bench.csv.
+set -uo pipefail
+build=$(cd "$1" && pwd); out=$2; n=${3:-16384}
+np=${NP:-$(nproc)}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+exe=$build/apps/remote_sensing/whpc-remote-sensing
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
+export OMPI_MCA_rmaps_base_oversubscribe=1 GDAL_NUM_THREADS=1 GDAL_PAM_ENABLED=NO
+PY=/usr/bin/python3
+mkdir -p "$out"
+data=$out/data
+if [[ ! -s $data/scene.tif || $(gdalinfo "$data/scene.tif" | grep -c "Size is $n, $n") -eq 0 ]]; then
+  echo "generating a $n x $n 4-band uint16 scene and DEM in $data"
+  $PY "$here/gen_scene.py" "$data" "$n" || exit 1
+fi
+mpix=$(awk -v n="$n" 'BEGIN { printf "%.3f", n * n / 1e6 }')
+csv=$out/bench.csv
+echo "case,tool,wall_s,cpu_s,mpix_per_wall_s,mpix_per_cpu_s" >"$csv"
+
+# measure NAME TOOL CMD...: wall and user+sys CPU of CMD and its children
+measure() {
+  local case_=$1 tool=$2; shift 2
+  local tf=$out/$case_.$tool.time
+  if ! /usr/bin/time -o "$tf" -f "%e %U %S" "$@" >"$out/$case_.$tool.log" 2>&1; then
+    echo "$case_ $tool: failed (see $out/$case_.$tool.log)"; return 1
+  fi
+  read -r wall user sys < <(tail -1 "$tf")
+  local cpu
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
+  awk -v c="$case_" -v tl="$tool" -v w="$wall" -v cp="$cpu" -v m="$mpix" \
+    'BEGIN { printf "%s,%s,%.2f,%.2f,%.2f,%.2f\n", c, tl, w, cp, m / w, m / cp }' >>"$csv"
+}
+
+ours() { # ours CASE KEY=VALUE...
+  local case_=$1; shift
+  rm -rf "$out/$case_.whpc"
+  measure "$case_" whpc mpiexec -n "$np" --oversubscribe "$exe" "$root/apps/remote_sensing/examples/ndvi.ini" \
+    output.dir="$out/$case_.whpc" stats.hist_range= rs.quicklook=false "$@"
+}
+
+echo "== NDVI ($n x $n, $np ranks) vs gdal_calc.py"
+ours ndvi input.files="$data/scene.tif" rs.format=gtiff rs.compress=none stats.enable=false
+F='A.astype(numpy.float64)'
+measure ndvi gdal_calc $PY /usr/bin/gdal_calc.py --quiet --overwrite -A "$data/scene.tif" --A_band=4 \
+  -B "$data/scene.tif" --B_band=3 --type=Float32 --NoDataValue=-9999 --outfile="$out/ndvi.calc.tif" \
+  --calc="($F-B)/($F+B)"
+if command -v otbcli_BandMath >/dev/null; then
+  measure ndvi otb otbcli_BandMath -il "$data/scene.tif" -out "$out/ndvi.otb.tif" float \
+    -exp "(im1b4-im1b3)/(im1b4+im1b3)"
+fi
+
+echo "== hillshade vs gdaldem (single-threaded tool)"
+ours hillshade input.files="$data/dem.tif" input.bands= rs.ops=terrain terrain.mode=hillshade rs.format=gtiff \
+  rs.compress=none stats.enable=false
+measure hillshade gdaldem gdaldem hillshade -q "$data/dem.tif" "$out/hs.gdaldem.tif"
+
+echo "== reprojection EPSG:32650 -> EPSG:32651, nearest, vs gdalwarp -multi -wo NUM_THREADS=$np"
+ours warp input.files="$data/scene.tif" rs.ops=none warp.crs=EPSG:32651 warp.resolution=10,10 rs.format=gtiff \
+  rs.compress=none stats.enable=false
+ours warp_et input.files="$data/scene.tif" rs.ops=none warp.crs=EPSG:32651 warp.resolution=10,10 \
+  warp.error_threshold=0.125 rs.format=gtiff rs.compress=none stats.enable=false
+measure warp_et gdalwarp gdalwarp -q -overwrite -multi -wo NUM_THREADS="$np" -t_srs EPSG:32651 -tr 10 10 -r near \
+  "$data/scene.tif" "$out/warp.gdalwarp.tif"
+measure warp gdalwarp_et0 gdalwarp -q -overwrite -multi -wo NUM_THREADS="$np" -et 0 -t_srs EPSG:32651 -tr 10 10 \
+  -r near "$data/scene.tif" "$out/warp.gdalwarp_et0.tif"
+
+echo "== COG assembly cost: gdal_translate -of COG from the per-block VRT of the parts vs from one GeoTIFF"
+rm -rf "$out/asm.whpc"
+mpiexec -n "$np" --oversubscribe "$exe" "$root/apps/remote_sensing/examples/ndvi.ini" output.dir="$out/asm.whpc" \
+  input.files="$data/scene.tif" rs.format=gtiff rs.compress=none stats.enable=false rs.quicklook=false \
+  rs.keep_parts=true >"$out/asm.whpc.log" 2>&1
+measure cog_from_vrt gdal_translate gdal_translate -q -of COG -co COMPRESS=DEFLATE -co RESAMPLING=AVERAGE \
+  "$out/asm.whpc/parts/assemble.vrt" "$out/cog_from_vrt.tif"
+measure cog_from_tif gdal_translate gdal_translate -q -of COG -co COMPRESS=DEFLATE -co RESAMPLING=AVERAGE \
+  "$out/asm.whpc/product.tif" "$out/cog_from_tif.tif"
+
+echo "== web tiles: not implemented in whpc-remote-sensing yet (gdal2tiles.py not run)"
+
+echo
+column -s, -t "$csv"
+echo
+awk -F, 'NR > 1 { w[$1","$2] = $3; c[$1","$2] = $4; cases[$1] = 1; tools[$1","$2] = 1 }
+  END {
+    for (k in tools) {
+      split(k, p, ","); if (p[2] == "whpc") continue
+      o = p[1] ",whpc"; if (!(o in w)) continue
+      printf "%-10s whpc vs %-15s  %5.2fx per wall second  %5.2fx per CPU second\n", p[1], p[2], w[k] / w[o], c[k] / c[o]
+    }
+  }' "$csv" | sort
+awk -F, '$1 == "cog_from_vrt" { v = $4 } $1 == "cog_from_tif" { t = $4 }
+  END { if (v && t) printf "COG from the parts VRT costs %.2fx the CPU of COG from one GeoTIFF\n", v / t }' "$csv"
+echo "results: $csv"
