@@ -16,9 +16,12 @@
  *   THREAD ranks on several nodes and MPI_THREAD_MULTIPLE: a dispatcher thread on rank 0 serves
  *          requests (MPI_Test + 50 us sleeps, so it costs little CPU); rank 0 itself takes items
  *          from the same C11 atomic counter;
- *   RMA    otherwise: MPI_Win_allocate + MPI_Fetch_and_op (no stall with hardware atomics, e.g.
- *          osc ucx on InfiniBand; may stall on TCP), with a warning on rank 0.
- * WHPC_WORKQUEUE=shm|thread|rma in the environment forces a back-end (tests, diagnosis). */
+ *   RANK   ranks on several nodes without MPI_THREAD_MULTIPLE: rank 0 is a dispatcher and takes no
+ *          items itself (its next() serves the others until all items are out, then returns
+ *          none): one rank of many nodes' worth is lost, but nothing ever waits for a computation;
+ *   RMA    only when forced: MPI_Win_allocate + MPI_Fetch_and_op (fine with hardware atomics, e.g.
+ *          osc ucx on InfiniBand; stalls as measured above on TCP).
+ * WHPC_WORKQUEUE=shm|thread|rank|rma in the environment forces a back-end (tests, diagnosis). */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -30,8 +33,8 @@
 #include "whpc_log.h"
 #include "whpc_workqueue.h"
 
-typedef enum { WQ_SHM, WQ_THREAD, WQ_RMA } wq_backend;
-static const char *BACKEND_NAME[] = {"shm", "thread", "rma"};
+typedef enum { WQ_SHM, WQ_THREAD, WQ_RANK, WQ_RMA } wq_backend;
+static const char *BACKEND_NAME[] = {"shm", "thread", "rank", "rma"};
 enum { TAG_REQ = 1, TAG_REP = 2 };
 enum { MSG_TAKE = 0, MSG_LEAVE = 1 };
 
@@ -45,8 +48,9 @@ struct whpc_workqueue_s {
   long next_static, end_static; /* static: rest of this rank's block */
   MPI_Win win;                  /* SHM/RMA: counter on rank 0 */
   long *counter;
-  MPI_Comm tcomm;               /* THREAD: requests to rank 0's dispatcher */
-  atomic_long acounter;         /* THREAD: the counter, on rank 0 */
+  MPI_Comm tcomm;               /* THREAD/RANK: requests to rank 0's dispatcher */
+  atomic_long acounter;         /* THREAD/RANK: the counter, on rank 0 */
+  int served;                   /* RANK: rank 0 has dispatched every item */
   pthread_t thread;
   int thread_running;
   int thread_rc;
@@ -91,10 +95,10 @@ static int pick_backend(struct whpc_workqueue_s *wq) {
   int provided = MPI_THREAD_SINGLE;
   WHPC_MPI(MPI_Query_thread(&provided));
   if (force && *force) {
-    for (int b = 0; b < 3; b++)
+    for (int b = 0; b < 4; b++)
       if (strcmp(force, BACKEND_NAME[b]) == 0) wq->backend = (wq_backend)b;
     WHPC_CHECK(strcmp(force, BACKEND_NAME[wq->backend]) == 0, WHPC_ERR_INPUT,
-               "WHPC_WORKQUEUE=%s: expected shm, thread or rma", force);
+               "WHPC_WORKQUEUE=%s: expected shm, thread, rank or rma", force);
     WHPC_CHECK(wq->backend != WQ_THREAD || provided == MPI_THREAD_MULTIPLE, WHPC_ERR_INPUT,
                "WHPC_WORKQUEUE=thread needs MPI_THREAD_MULTIPLE");
     return WHPC_OK;
@@ -106,21 +110,20 @@ static int pick_backend(struct whpc_workqueue_s *wq) {
   MPI_Comm_free(&node);
   int local = nsize == wq->size;
   WHPC_MPI(MPI_Allreduce(&local, &one_node, 1, MPI_INT, MPI_MIN, wq->comm));
-  wq->backend = one_node ? WQ_SHM : provided == MPI_THREAD_MULTIPLE ? WQ_THREAD : WQ_RMA;
-  if (wq->backend == WQ_RMA)
-    whpc_log(wq->ctx, WHPC_LOG_WARN,
-             "work queue across nodes without MPI_THREAD_MULTIPLE: dynamic scheduling relies on one-sided "
-             "progress at rank 0 and may stall while rank 0 computes");
+  wq->backend = one_node ? WQ_SHM : provided == MPI_THREAD_MULTIPLE ? WQ_THREAD : WQ_RANK;
+  if (wq->backend == WQ_RANK)
+    whpc_log(wq->ctx, WHPC_LOG_INFO,
+             "work queue across nodes without MPI_THREAD_MULTIPLE: rank 0 dispatches items and takes none");
   return WHPC_OK;
 }
 
 static int setup_dynamic(struct whpc_workqueue_s *wq) {
   WHPC_CALL(pick_backend(wq));
-  if (wq->backend == WQ_THREAD) {
+  if (wq->backend == WQ_THREAD || wq->backend == WQ_RANK) {
     WHPC_MPI(MPI_Comm_dup(wq->comm, &wq->tcomm));
     if (wq->rank == 0) {
       atomic_store(&wq->acounter, 0);
-      if (wq->size > 1) {
+      if (wq->size > 1 && wq->backend == WQ_THREAD) {
         WHPC_CHECK(pthread_create(&wq->thread, NULL, dispatcher, wq) == 0, WHPC_ERR_MPI,
                    "work queue: cannot start the dispatcher thread");
         wq->thread_running = 1;
@@ -206,7 +209,17 @@ int whpc_workqueue_skip(whpc_workqueue_t wq, const unsigned char *done) {
 
 /* First item of the next dynamic chunk (>= n when none is left). */
 static int fetch(struct whpc_workqueue_s *wq, long *first) {
-  if (wq->backend == WQ_THREAD) {
+  if (wq->backend == WQ_RANK && wq->rank == 0 && wq->size > 1) {
+    /* The dispatcher rank serves until every other rank is done; it takes nothing itself. */
+    if (!wq->served) {
+      dispatcher(wq);
+      wq->served = 1;
+      WHPC_MPI(wq->thread_rc);
+    }
+    *first = wq->n;
+    return WHPC_OK;
+  }
+  if (wq->backend == WQ_THREAD || wq->backend == WQ_RANK) {
     if (wq->rank == 0) {
       *first = atomic_fetch_add(&wq->acounter, wq->chunk);
       return WHPC_OK;
@@ -276,7 +289,7 @@ int whpc_workqueue_destroy(whpc_workqueue_t *wqp) {
   struct whpc_workqueue_s *wq = *wqp;
   *wqp = NULL;
   int rc = MPI_SUCCESS;
-  if (wq->backend == WQ_THREAD && wq->mode == WHPC_WQ_DYNAMIC) {
+  if ((wq->backend == WQ_THREAD || wq->backend == WQ_RANK) && wq->mode == WHPC_WQ_DYNAMIC) {
     /* A rank leaving before it saw the end tells the dispatcher, which then can finish. */
     if (wq->rank != 0 && !wq->exhausted) {
       long msg = MSG_LEAVE;
@@ -284,6 +297,12 @@ int whpc_workqueue_destroy(whpc_workqueue_t *wqp) {
     }
     if (wq->thread_running) {
       pthread_join(wq->thread, NULL);
+      if (rc == MPI_SUCCESS) rc = wq->thread_rc;
+    }
+    /* A dispatcher rank that left early still serves the others to the end. */
+    if (wq->backend == WQ_RANK && wq->rank == 0 && wq->size > 1 && !wq->served) {
+      dispatcher(wq);
+      wq->served = 1;
       if (rc == MPI_SUCCESS) rc = wq->thread_rc;
     }
   }

@@ -5,9 +5,10 @@
  * Items may be skipped (resume): whpc_workqueue_skip gives a done[] mask of items already finished.
  * Dynamic back-ends (chosen at create; see workqueue.c for the measurements): all ranks on one
  * node: an MPI_Fetch_and_op counter in a shared-memory window (never waits for rank 0); several
- * nodes and MPI_THREAD_MULTIPLE: a dispatcher thread on rank 0; otherwise a one-sided counter
- * that may stall while rank 0 computes (a warning says so). WHPC_WORKQUEUE=shm|thread|rma in the
- * environment forces one. */
+ * nodes and MPI_THREAD_MULTIPLE: a dispatcher thread on rank 0; several nodes without it: rank 0
+ * only dispatches (its next() serves the others, then returns no items). Never a one-sided
+ * counter that waits for rank 0's progress unless forced: WHPC_WORKQUEUE=shm|thread|rank|rma in
+ * the environment forces a back-end. */
 #ifndef WHPC_WORKQUEUE_H
 #define WHPC_WORKQUEUE_H
 #include "whpc_ctx.h"

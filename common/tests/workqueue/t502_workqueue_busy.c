@@ -2,7 +2,7 @@
  * without MPI calls: every item is still handed out exactly once. It also prints how long the
  * other ranks waited in whpc_workqueue_next (a stall = waits of the order of rank 0's item
  * time); that figure is reported, never asserted (no timing in tests).
- * Optional argument: the back-end (shm, thread, rma), as WHPC_WORKQUEUE; default: automatic. */
+ * Optional argument: the back-end (shm, thread, rank, rma), as WHPC_WORKQUEUE; default: automatic. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
