@@ -23,7 +23,9 @@ typedef enum { WHPC_WQ_STATIC = 0, WHPC_WQ_DYNAMIC = 1 } whpc_wq_mode;
 /* Collective. chunk >= 1. */
 int whpc_workqueue_create(whpc_ctx_t ctx, long nitems, whpc_wq_mode mode, long chunk,
                           whpc_workqueue_t *out) __attribute__((warn_unused_result));
-/* Not collective. Next range [*first, *first + *count); *count == 0 when no work is left. */
+/* Not collective. Next range [*first, *first + *count); *count == 0 when no work is left.
+ * Ranks get different numbers of ranges, so no collective call may sit inside the loop (a
+ * dispatcher rank stays inside its first next() until every item is out). */
 int whpc_workqueue_next(whpc_workqueue_t wq, long *first, long *count);
 /* Collective: wait until all ranks are finished, then free. NULL-safe. */
 int whpc_workqueue_destroy(whpc_workqueue_t *wq);
