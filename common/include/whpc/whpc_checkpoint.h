@@ -7,7 +7,8 @@
  * computed over global index and value), verified on read. The last `checkpoint.keep` files are
  * kept; older ones are deleted only after a new one is complete.
  * Keys: checkpoint.dir, checkpoint.every (steps, 0 = off), checkpoint.keep, checkpoint.restart
- * (path, "latest" or ""). */
+ * (path, "latest" or ""). Byte layout, checksum and error list: docs/io.md. A run stopped by a
+ * signal exits with WHPC_STOPPED (75) after its checkpoint. */
 #ifndef WHPC_CHECKPOINT_H
 #define WHPC_CHECKPOINT_H
 #include <stdint.h>
