@@ -187,7 +187,7 @@ static int diagnose(swe_run *r, double t) {
     for (long i = 0; i < r->gr.nx; i++) {
       const size_t k = swe_ix(&r->gr, i, j);
       const double lam = (double)(r->gr.i0 + i) * r->gr.dlam, hh = s->h[k] + s->hs[k];
-      if (!isfinite(hh)) emax[2] = INFINITY;
+      if (!isfinite(hh) || (!s->advect_only && s->h[k] <= 0.0)) emax[2] = INFINITY; /* NaN or dry cell */
       if (J == jeq) ph[0] += hh * cos(4.0 * lam), ph[1] -= hh * sin(4.0 * lam);
       const double ht = swe_case_exact(&r->p.cs, lam, r->gr.phic[jj], t);
       if (isnan(ht)) continue;
@@ -200,8 +200,9 @@ static int diagnose(swe_run *r, double t) {
   WHPC_CALL(swe_par_sum(r->par, ph, 2));
   WHPC_CALL(swe_par_max(r->par, emax, 3));
   if (!isfinite(emax[2]) || !isfinite(e[0]))
-    return WHPC_RAISE(WHPC_ERR_NUMERIC, "swe: non-finite height at step %" PRId64 " (t = %.3f days): the run is "
-                      "unstable, lower swe.cfl or swe.dt", r->step, t / DAY);
+    return WHPC_RAISE(WHPC_ERR_NUMERIC, "swe: non-finite height or non-positive depth at step %" PRId64
+                      " (t = %.3f days): the run is unstable or the fluid ran dry; lower swe.cfl or swe.dt, or "
+                      "raise swe.h0", r->step, t / DAY);
   memcpy(r->sums, e, sizeof r->sums);
   r->err[0] = e[5] > 0 ? e[3] / e[5] : NAN, r->err[1] = e[6] > 0 ? sqrt(e[4] / e[6]) : NAN;
   r->err[2] = emax[1] > 0 ? emax[0] / emax[1] : NAN;
