@@ -27,10 +27,11 @@ static const double GHIA_V400[17] = {0.00000,  0.18360,  0.19713,  0.20920,  0.2
                                      -0.22847, -0.19254, -0.15663, -0.12146, 0.00000};
 /* Primary vortex, Ghia et al. (1982) Table III: psi_min and centre (x, y). */
 static const double GHIA_PSI[2][3] = {{-0.103423, 0.6172, 0.7344}, {-0.113909, 0.5547, 0.6055}};
-/* Re = 1000, converged spectral solution of Botella & Peyret (1998), Computers & Fluids 27:421-433,
- * Tables 7-9: centreline extrema and primary vortex (Ghia's table misses these by 1-3 %). */
+/* Re = 1000, converged spectral solution of Botella & Peyret (1998), Computers & Fluids 27:421-433:
+ * centreline extrema and primary vortex (Ghia's table misses these by 1-3 %). Their lid moves the
+ * other way: the vortex centre x = 0.4692 is 1 - 0.5308 in this (Ghia's) orientation. */
 static const double BP1000_UMIN = -0.3885698, BP1000_VMAX = 0.3769447, BP1000_VMIN = -0.5270771;
-static const double BP1000_PSI[3] = {-0.1189366, 0.4692, 0.5652};
+static const double BP1000_PSI[3] = {-0.1189366, 0.5308, 0.5652};
 
 static int owns(const proj_grid *g, const long gi[3]) {
   for (int d = 0; d < g->ndims; d++)
