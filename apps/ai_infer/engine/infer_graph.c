@@ -344,7 +344,8 @@ static int fuse(infer_plan *p) {
 }
 
 /* Greedy best-fit reuse of activation buffers by liveness over the execution order. */
-static int plan_buffers(infer_plan *p) {
+/* Execution order of the live nodes and, per value, the position of its last consumer. */
+static void plan_liveness(infer_plan *p) {
   int live = 0;
   for (int o = 0; o < p->norder; ++o)
     if (!p->node[p->order[o]].dead) p->order[live++] = p->order[o];
@@ -356,6 +357,9 @@ static int plan_buffers(infer_plan *p) {
       if (n->in[k] >= 0) p->v[n->in[k]].last_use = o;
     if (n->sum_in >= 0) p->v[n->sum_in].last_use = o;
   }
+}
+
+static int plan_buffers(infer_plan *p) {
   int cap = 0;
   for (int o = 0; o < p->norder; ++o) cap += p->node[p->order[o]].nout;
   p->buf = calloc((size_t)cap + 1, sizeof(void *));
@@ -371,7 +375,7 @@ static int plan_buffers(infer_plan *p) {
     const infer_node *n = &p->node[p->order[o]];
     for (int k = 0; k < n->nout; ++k) {
       int vi = n->out[k];
-      if (vi < 0) continue;
+      if (vi < 0 || (p->backend && !infer_onednn_plain_needed(p, vi))) continue; /* lives blocked only */
       size_t need = (size_t)infer_numel(&p->v[vi]) * infer_dtype_size(p->v[vi].dtype) + 64;
       int best = -1, largest = -1;
       for (int b = 0; b < p->nbuf; ++b) {
@@ -455,8 +459,9 @@ int infer_plan_create(const infer_model *m, const infer_options *opt, int ninput
   if ((rc = topo_order(p))) goto fail;
   if ((rc = infer_shapes(p))) goto fail;
   if (p->opt.optimize && (rc = fuse(p))) goto fail;
-  if ((rc = plan_buffers(p))) goto fail;
+  plan_liveness(p);
   if (p->opt.backend == INFER_BACKEND_ONEDNN && (rc = infer_onednn_prepare(p))) goto fail;
+  if ((rc = plan_buffers(p))) goto fail;
   *out = p;
   return INFER_OK;
 fail:

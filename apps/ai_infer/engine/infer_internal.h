@@ -134,5 +134,7 @@ int infer_onednn_available(void);
 int infer_onednn_prepare(struct infer_plan_s *p);
 void infer_onednn_free(struct infer_plan_s *p);
 int infer_onednn_run(struct infer_plan_s *p, infer_node *n);
+/* 0 when value vi exists only in a oneDNN layout (no plain buffer needed) */
+int infer_onednn_plain_needed(const struct infer_plan_s *p, int vi);
 
 #endif

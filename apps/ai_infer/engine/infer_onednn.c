@@ -23,13 +23,16 @@
 typedef struct {
   dnnl_primitive_t prim, src_reorder, sum_reorder, out_reorder;
   dnnl_memory_t src_repr, src_mem, wei_mem, bias_mem, dst_mem, dst_plain, sum_repr;
-  void *src_tmp, *wei, *dst_blk;
+  void *src_tmp, *wei, *dst_blk; /* dst_blk points into the plan's pool of blocked buffers */
+  size_t dst_size;
   int has_bias;
 } dn_node;
 
 typedef struct {
   dnnl_engine_t eng;
   dnnl_stream_t strm;
+  int npool;
+  void **pool;               /* blocked activation buffers, reused by liveness */
   int *blk;                   /* value -> producing oneDNN node + 1 (0 = plain only) */
   dnnl_memory_desc_t *md;     /* representation of each value */
   int *need_plain;
@@ -92,9 +95,8 @@ static int bind_src(infer_plan *p, dn_plan *b, dn_node *d, int vi, const dnnl_me
 }
 
 static int finish_dst(infer_plan *p, dn_plan *b, dn_node *d, infer_node *n, const dnnl_memory_desc_t *dst) {
-  d->dst_blk = dn_alloc(dnnl_memory_desc_get_size(dst));
-  INFER_CHECK(d->dst_blk, INFER_EMEM, "out of memory");
-  DN(dnnl_memory_create(&d->dst_mem, dst, b->eng, d->dst_blk), "memory");
+  d->dst_size = dnnl_memory_desc_get_size(dst);
+  DN(dnnl_memory_create(&d->dst_mem, dst, b->eng, DNNL_MEMORY_NONE), "memory");
   b->md[n->out[0]] = *dst;
   b->blk[n->out[0]] = (int)(n - p->node) + 1;
   return INFER_OK;
@@ -381,6 +383,59 @@ static int eligible(const infer_plan *p, const infer_node *n) {
   return 0;
 }
 
+/* Blocked outputs share buffers like the plain ones: best fit over the execution order. A
+ * value's buffer is free after its last consumer (or, for a graph output, after the reorder
+ * to plain at its producer). */
+static int plan_pool(infer_plan *p, dn_plan *b) {
+  int *holder = calloc((size_t)p->norder + 1, sizeof(int)); /* value in pool slot, -1 free */
+  size_t *size = calloc((size_t)p->norder + 1, sizeof(size_t));
+  int *slot = calloc((size_t)p->nnode + 1, sizeof(int));
+  b->pool = calloc((size_t)p->norder + 1, sizeof(void *));
+  if (!holder || !size || !slot || !b->pool) {
+    free(holder), free(size), free(slot);
+    return infer_raise(INFER_EMEM, "out of memory");
+  }
+  for (int o = 0; o < p->norder; ++o) {
+    for (int k = 0; k < b->npool; ++k) {
+      int vi = holder[k];
+      if (vi < 0) continue;
+      int prod_pos = -1;
+      for (int q = 0; q < o; ++q) if (p->order[q] == b->blk[vi] - 1) prod_pos = q;
+      int end = p->v[vi].last_use > prod_pos ? p->v[vi].last_use : prod_pos;
+      if (end < o) holder[k] = -1;
+    }
+    infer_node *n = &p->node[p->order[o]];
+    dn_node *d = n->prim;
+    if (!d) continue;
+    int best = -1, largest = -1;
+    for (int k = 0; k < b->npool; ++k) {
+      if (holder[k] >= 0) continue;
+      if (size[k] >= d->dst_size && (best < 0 || size[k] < size[best])) best = k;
+      if (largest < 0 || size[k] > size[largest]) largest = k;
+    }
+    if (best < 0 && largest >= 0) { best = largest; size[best] = d->dst_size; }
+    if (best < 0) { best = b->npool++; size[best] = d->dst_size; }
+    holder[best] = n->out[0];
+    slot[p->order[o]] = best;
+  }
+  int rc = INFER_OK;
+  for (int k = 0; k < b->npool && !rc; ++k)
+    if (!(b->pool[k] = dn_alloc(size[k]))) rc = infer_raise(INFER_EMEM, "cannot allocate a %zu-byte oneDNN buffer", size[k]);
+  for (int o = 0; o < p->norder && !rc; ++o) {
+    dn_node *d = p->node[p->order[o]].prim;
+    if (!d) continue;
+    d->dst_blk = b->pool[slot[p->order[o]]];
+    dnnl_memory_set_data_handle(d->dst_mem, d->dst_blk);
+  }
+  free(holder), free(size), free(slot);
+  return rc;
+}
+
+int infer_onednn_plain_needed(const infer_plan *p, int vi) {
+  const dn_plan *b = p->backend;
+  return !b || !b->blk[vi] || b->need_plain[vi];
+}
+
 int infer_onednn_prepare(infer_plan *p) {
   dn_plan *b = calloc(1, sizeof *b);
   INFER_CHECK(b, INFER_EMEM, "out of memory");
@@ -411,6 +466,7 @@ int infer_onednn_prepare(infer_plan *p) {
     for (int k = 0; k < n->nin; ++k)
       if (n->in[k] >= 0) b->need_plain[n->in[k]] = 1;
   }
+  INFER_CALL(plan_pool(p, b));
   for (int o = 0; o < p->norder; ++o) {
     infer_node *n = &p->node[p->order[o]];
     dn_node *d = n->prim;
@@ -471,12 +527,13 @@ void infer_onednn_free(infer_plan *p) {
       if (ms[k]) dnnl_memory_destroy(ms[k]);
     free(d->src_tmp);
     free(d->wei);
-    free(d->dst_blk);
     free(d);
     p->node[i].prim = NULL;
   }
   if (b->strm) dnnl_stream_destroy(b->strm);
   if (b->eng) dnnl_engine_destroy(b->eng);
+  for (int k = 0; k < b->npool; ++k) free(b->pool[k]);
+  free(b->pool);
   free(b->blk);
   free(b->md);
   free(b->need_plain);

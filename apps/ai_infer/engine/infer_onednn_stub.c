@@ -7,3 +7,4 @@ int infer_onednn_prepare(struct infer_plan_s *p) {
 }
 void infer_onednn_free(struct infer_plan_s *p) {}
 int infer_onednn_run(struct infer_plan_s *p, infer_node *n) { return infer_raise(INFER_EUNSUPPORTED, "no oneDNN"); }
+int infer_onednn_plain_needed(const struct infer_plan_s *p, int vi) { return 1; }
