@@ -237,15 +237,39 @@ int whpc_ncio_create(whpc_decomp_t g, const char *path, const whpc_nc_opts *opts
   return WHPC_OK;
 }
 
+/* CF time units are "<unit> since <date>". A bare unit ("s", "hours") is completed with the
+ * default epoch, with a warning; anything else without "since" is an error. */
+static int cf_time_units(whpc_ncfile_t f, const char *units, char *out, size_t len) {
+  static const char *bare[][2] = {{"s", "seconds"}, {"sec", "seconds"}, {"second", "seconds"}, {"seconds", "seconds"},
+                                  {"min", "minutes"}, {"minute", "minutes"}, {"minutes", "minutes"},
+                                  {"h", "hours"}, {"hour", "hours"}, {"hours", "hours"},
+                                  {"d", "days"}, {"day", "days"}, {"days", "days"}};
+  if (!units) units = "seconds since 2000-01-01 00:00:00";
+  if (strstr(units, " since ")) {
+    snprintf(out, len, "%s", units);
+    return WHPC_OK;
+  }
+  for (size_t i = 0; i < sizeof bare / sizeof bare[0]; i++)
+    if (strcmp(units, bare[i][0]) == 0) {
+      snprintf(out, len, "%s since 2000-01-01 00:00:00", bare[i][1]);
+      whpc_log(f->ctx, WHPC_LOG_WARN, "%s: time units '%s' are not CF ('<unit> since <date>'): written as '%s'",
+               f->path, units, out);
+      return WHPC_OK;
+    }
+  return WHPC_RAISE(WHPC_ERR_ARG, "%s: time units '%s' are not '<unit> since <date>' (CF)", f->path, units);
+}
+
 int whpc_ncio_def_time(whpc_ncfile_t f, const char *units, const char *calendar) {
+  char tu[256];
   WHPC_CHECK(f && f->in_define, WHPC_ERR_ARG, "whpc_ncio_def_time: file not in define mode");
+  WHPC_CALL(cf_time_units(f, units, tu, sizeof tu));
   WHPC_CHECK(f->time_dimid < 0, WHPC_ERR_ARG, "%s: time axis defined twice", f->path);
   NCX(f, nc_def_dim(f->ncid, "time", NC_UNLIMITED, &f->time_dimid), "define dimension time");
   NCX(f, nc_def_var(f->ncid, "time", NC_DOUBLE, 1, &f->time_dimid, &f->time_varid), "define time");
   NCX(f, nc_var_par_access(f->ncid, f->time_varid, NC_COLLECTIVE), "collective access for time");
   WHPC_CALL(put_text(f, f->time_varid, "standard_name", "time"));
   WHPC_CALL(put_text(f, f->time_varid, "long_name", "time"));
-  WHPC_CALL(put_text(f, f->time_varid, "units", units ? units : "seconds since 2000-01-01 00:00:00"));
+  WHPC_CALL(put_text(f, f->time_varid, "units", tu));
   WHPC_CALL(put_text(f, f->time_varid, "calendar", calendar ? calendar : "standard"));
   WHPC_CALL(put_text(f, f->time_varid, "axis", "T"));
   return WHPC_OK;

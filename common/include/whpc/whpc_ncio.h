@@ -67,7 +67,9 @@ typedef struct {
 /* Collective. Creates <path>.part. The axes array has ndims entries (decomposition order). */
 int whpc_ncio_create(whpc_decomp_t g, const char *path, const whpc_nc_opts *opts,
                      const whpc_nc_axis *axes, whpc_ncfile_t *out) __attribute__((warn_unused_result));
-/* Collective, define mode: the unlimited time axis ("seconds since 2000-01-01 00:00:00"). */
+/* Collective, define mode: the unlimited time axis. units: CF "<unit> since <date>" (NULL:
+ * "seconds since 2000-01-01 00:00:00"; a bare "s"/"h"/"days"... gets that epoch and a warning);
+ * calendar NULL: "standard". */
 int whpc_ncio_def_time(whpc_ncfile_t f, const char *units, const char *calendar);
 /* Collective, define mode. */
 int whpc_ncio_def_var(whpc_ncfile_t f, const whpc_nc_var *v, int *varid);

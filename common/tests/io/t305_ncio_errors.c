@@ -1,5 +1,6 @@
 /* t305_ncio_errors — every bad NetCDF input is a clear WHPC_ERR_INPUT naming the file (and the
- * variable and sizes where they matter), the same on every rank; nothing half-written stays.
+ * variable and sizes where they matter), the same on every rank; nothing half-written stays;
+ * time units that are not CF are refused.
  *   t305_ncio_errors FILE   FILE: a t301 2D output (37 x 23, temp with 2 records) */
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,7 @@ static int run(whpc_ctx_t ctx, const char *good) {
   const char *gone = "t305-abandoned.nc";
   whpc_nc_var v = {"u", "1", NULL, "u", NULL, WHPC_NC_DOUBLE, 0, -1.0, NULL};
   WHPC_CALL(whpc_ncio_create(g, gone, &keep, axes, &f));
+  EXPECT_ERR(whpc_ncio_def_time(f, "fortnights", NULL), WHPC_ERR_ARG, gone, "time units 'fortnights'", "since");
   WHPC_CALL(whpc_ncio_def_var(f, &v, &vid));
   WHPC_CALL(whpc_ncio_enddef(f));
   WHPC_CALL(whpc_ncio_abandon(&f));
