@@ -171,7 +171,10 @@ int main(int argc, char **argv) {
   whpc_ctx_t ctx;
   WHPC_MAIN(MPI_COMM_WORLD, whpc_init(&argc, &argv, &info, &ctx));
   /* Grids large enough for blocks of >= 4 cells on 4 ranks wherever a neighbour exists. */
-  static const long N[4][3] = {{0, 0, 0}, {37, 1, 1}, {19, 17, 1}, {11, 9, 8}};
+  long N[4][3] = {{0, 0, 0}, {37, 1, 1}, {19, 17, 1}, {11, 9, 8}};
+  /* Other rank counts than 1, 2, 4 (e.g. 3, 6, 8) need a longer x for width-4 blocks. */
+  int size = whpc_size(ctx);
+  if (size == 3 || size > 4) N[3][0] = 4L * size + 3, N[1][0] = 37L + 8L * size;
   int ncases = 0;
   for (int nd = 1; nd <= 3; nd++)
     for (int pmask = 0; pmask < (1 << nd); pmask++)
