@@ -46,8 +46,8 @@ int whpc_init(int *argc, char ***argv, const whpc_app_info *info, whpc_ctx_t *ou
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (!initialized) {
-    int provided;
-    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+    int provided, wanted = info && info->thread_multiple ? MPI_THREAD_MULTIPLE : MPI_THREAD_FUNNELED;
+    if (MPI_Init_thread(argc, argv, wanted, &provided) != MPI_SUCCESS) {
       fprintf(stderr, "%s: error: MPI_Init failed\n", info && info->name ? info->name : "whpc");
       exit(4);
     }

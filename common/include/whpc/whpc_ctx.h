@@ -18,6 +18,8 @@ typedef struct {
   const char *summary;   /* one line for --help */
   const char *usage;     /* e.g. "CONFIG.ini [key=value ...]"; NULL = default */
   int config_file_required; /* 1: the first non key=value argument is a config file and must be given */
+  int thread_multiple;      /* 1: ask MPI for MPI_THREAD_MULTIPLE (dynamic work queue across nodes serves
+                               requests from a dispatcher thread instead of taking rank 0 off work) */
 } whpc_app_info;
 
 /* Collective on MPI_COMM_WORLD. Initialises MPI (if not yet), creates the context and its
