@@ -3,7 +3,7 @@
 #   WHPC_SANITIZE            AddressSanitizer + UndefinedBehaviorSanitizer (asan preset)
 option(WHPC_SANITIZE "Build with -fsanitize=address,undefined" OFF)
 function(whpc_set_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
                          $<$<BOOL:${WHPC_WARNINGS_AS_ERRORS}>:-Werror>)
   if(WHPC_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
