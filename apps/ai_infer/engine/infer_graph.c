@@ -182,9 +182,7 @@ static int infer_shapes(infer_plan *p) {
       snprintf(why, sizeof why, "%.480s", infer_error());
       return infer_raise(rc, "%s: node '%s' (%s): %s", p->m->path, n->name, infer_ops[n->op].name, why);
     }
-    int fold = all_inputs_const(p, n) || op_is(n, "Shape");
-    for (int k = 0; k < n->nout; ++k)
-      if (n->out[k] >= 0 && p->v[n->out[k]].is_output && !op_is(n, "Constant")) fold = fold && 1;
+    int fold = all_inputs_const(p, n) || op_is(n, "Shape"); /* Shape needs only the shape */
     if (!fold) continue;
     for (int k = 0; k < n->nout; ++k) {
       if (n->out[k] < 0) continue;

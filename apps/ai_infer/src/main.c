@@ -13,7 +13,7 @@
 #include "infer_run.h"
 
 /* Every rank loads the model itself; errors are the same on all ranks, agreed anyway. */
-static int load_model(whpc_ctx_t ctx, const infer_params *p, infer_model **m, infer_geom *g, int *raster) {
+static int load_model(whpc_ctx_t ctx, const infer_params *p, infer_model **m, infer_geom *g) {
   int rc = infer_model_load(p->model, m) ? WHPC_RAISE(WHPC_ERR_INPUT, "model.path = %s", infer_error()) : WHPC_OK;
   if (!rc && infer_model_num_inputs(*m) != 1)
     rc = WHPC_RAISE(WHPC_ERR_INPUT, "model.path = %s: %d inputs, expected one image input", p->model,
@@ -32,7 +32,6 @@ static int load_model(whpc_ctx_t ctx, const infer_params *p, infer_model **m, in
     rc = whpc_config_error(ctx, "input.std", "has %d values for %d channels", p->nstd, g->c);
   int grc;
   whpc_agree(whpc_comm(ctx), rc, &grc);
-  *raster = 0;
   return grc;
 }
 
@@ -182,7 +181,7 @@ int main(int argc, char **argv) {
 
   infer_model *model = NULL;
   infer_job job = {.ctx = ctx, .p = &p};
-  WHPC_MAIN(comm, load_model(ctx, &p, &model, &job.g, &job.raster));
+  WHPC_MAIN(comm, load_model(ctx, &p, &model, &job.g));
   WHPC_MAIN(comm, make_plan(ctx, &p, model, &job.g, &job));
   WHPC_MAIN(comm, whpc_output_prepare(ctx, "ai_infer"));
   whpc_report_set_case(ctx, p.model);

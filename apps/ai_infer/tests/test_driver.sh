@@ -45,6 +45,11 @@ EOP
       done
     done
   done
+  # no reader thread, odd batch and chunk sizes
+  mpirun 2 cls.ini output.dir=o_noprefetch engine.backend=reference sched.prefetch=false engine.batch=3 sched.chunk=7 \
+    > run.log 2>&1 || { cat run.log; fail "prefetch=false run"; }
+  cmp -s ref/predictions.csv o_noprefetch/predictions.csv || fail "prefetch=false: predictions differ"
+  echo "ok: no prefetch thread, batch 3, chunk 7"
   ;;
 resume)
   # kill the last rank mid-run (results written, chunk not journaled), rerun the same command
