@@ -2,6 +2,7 @@
 # bench/rs: whpc-remote-sensing against the GDAL tools on one generated scene, all in one run.
 # Usage: run.sh BUILD_DIR OUT_DIR [N]     N = scene edge in pixels (default 16384; e.g. 4096 for a quick look)
 # Env:   NP = MPI ranks (default: nproc); the GDAL peers get the same cores where they can use them.
+#        ZOOM = web tile zooms zmin,zmax (default 12,14). Our tile run also copies the product once.
 # Prints wall and CPU seconds of each tool and the ratios per wall second and per CPU second
 # (the machine may be shared: per-CPU-second is the fairer figure). Writes OUT_DIR/bench.csv.
 set -uo pipefail
@@ -80,7 +81,13 @@ measure cog_from_vrt gdal_translate gdal_translate -q -of COG -co COMPRESS=DEFLA
 measure cog_from_tif gdal_translate gdal_translate -q -of COG -co COMPRESS=DEFLATE -co RESAMPLING=AVERAGE \
   "$out/asm.whpc/product.tif" "$out/cog_from_tif.tif"
 
-echo "== web tiles: not implemented in whpc-remote-sensing yet (gdal2tiles.py not run)"
+echo "== web tiles of the NDVI product vs gdal2tiles.py --processes=$np (same byte-scaled input)"
+zt=${ZOOM:-12,14} # the scene has 10 m pixels: zoom 14 (9.55 m) is native resolution
+ours tiles input.files="$out/ndvi.whpc/product.tif" input.bands= rs.ops=none rs.format=gtiff rs.compress=none \
+  "tiles.zoom=$zt"
+gdal_translate -q -ot Byte -scale -a_nodata 0 "$out/ndvi.whpc/product.tif" "$out/ndvi.byte.tif"
+rm -rf "$out/g2t"
+measure tiles gdal2tiles $PY /usr/bin/gdal2tiles.py -q -z "${zt/,/-}" --processes="$np" "$out/ndvi.byte.tif" "$out/g2t"
 
 echo
 column -s, -t "$csv"

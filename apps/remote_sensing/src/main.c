@@ -25,6 +25,7 @@ int main(int argc, char **argv) {
   WHPC_MAIN(comm, rs_run_blocks(ctx, &job, &res)); /* blocks -> per-rank part files */
   WHPC_MAIN(comm, rs_assemble_product(ctx, &job, &res)); /* VRT -> COG, statistics */
   WHPC_MAIN(comm, rs_make_chips(ctx, &job, &res));
+  WHPC_MAIN(comm, rs_make_tiles(ctx, &job, &res)); /* web tiles, gdal2tiles.py layout */
   WHPC_MAIN(comm, rs_finish(ctx, &job, &res));     /* report.json */
 
   rs_result_free(&res);

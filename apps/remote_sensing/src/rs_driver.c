@@ -11,6 +11,7 @@
 #include "rs_assemble.h"
 #include "rs_journal.h"
 #include "rs_pipeline.h"
+#include "rs_tiles.h"
 
 /* Add a block's statistics record to the run's partials and histogram. */
 static void rs_record_apply(const rs_job *job, rs_result *res, long b, const double *rec, const long long *bh) {
@@ -219,6 +220,49 @@ int rs_make_chips(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   return global;
 }
 
+int rs_make_tiles(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
+  if (job->tiles_zmin < 0) return WHPC_OK;
+  char dir[4200], vrt[4200];
+  whpc_output_path(ctx, job->tiles_dir, dir, sizeof dir);
+  whpc_output_path(ctx, ".tiles-source.vrt", vrt, sizeof vrt);
+  int rc = WHPC_OK, global;
+  if (whpc_rank(ctx) == 0) {
+    double lo = job->stats ? res->stats[0].min : NAN, hi = job->stats ? res->stats[0].max : NAN;
+    rc = rs_tiles_source_write(job, lo, hi, vrt);
+    if (!rc && whpc_mkdir_p(dir) != 0) rc = WHPC_RAISE(WHPC_ERR_IO, "cannot create tiles.dir '%s'", dir);
+  }
+  whpc_agree(whpc_comm(ctx), rc, &global);
+  WHPC_CALL(global);
+  whpc_timer_begin(ctx, "tiles");
+  rs_tileset ts;
+  CPLErrorReset();
+  GDALDatasetH src = GDALOpen(vrt, GA_ReadOnly);
+  rc = src ? rs_tiles_setup(src, job->tiles_zmin, job->tiles_zmax, job->tiles_xyz, &ts)
+           : WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot open '%s': %s", vrt, rs_gdal_msg());
+  /* every rank computed the same tile set from the same file: agree before the queue */
+  whpc_agree(whpc_comm(ctx), rc, &global);
+  if (global) {
+    if (src) GDALClose(src);
+    whpc_timer_end(ctx, "tiles");
+    return global;
+  }
+  res->ntiles = ts.ntiles;
+  whpc_workqueue_t wq = NULL;
+  WHPC_CALL(whpc_workqueue_create(ctx, ts.ntiles, WHPC_WQ_DYNAMIC, 8, &wq));
+  while (rc == WHPC_OK) {
+    long first, count;
+    rc = whpc_workqueue_next(wq, &first, &count);
+    if (rc || count == 0) break;
+    for (long id = first; id < first + count && rc == WHPC_OK; id++) rc = rs_tiles_write(&ts, src, dir, id);
+  }
+  int rc2 = whpc_workqueue_destroy(&wq);
+  GDALClose(src);
+  whpc_timer_end(ctx, "tiles");
+  whpc_agree(whpc_comm(ctx), rc ? rc : rc2, &global);
+  if (!global && whpc_rank(ctx) == 0) unlink(vrt);
+  return global;
+}
+
 static int rs_remove_parts(whpc_ctx_t ctx, rs_job *job) {
   int global;
   whpc_agree(whpc_comm(ctx), WHPC_OK, &global); /* every part closed before it goes */
@@ -267,6 +311,13 @@ static void rs_report_fill(whpc_ctx_t ctx, rs_job *job, rs_result *res, const do
   whpc_report_set_number(ctx, "output.nodata", job->out.nodata);
   whpc_report_add_output(ctx, job->out_path);
   if (*res->png) whpc_report_add_output(ctx, res->png);
+  if (res->ntiles) {
+    char dir[4200];
+    whpc_report_set_number(ctx, "tiles.count", (double)res->ntiles);
+    whpc_report_set_number(ctx, "tiles.zmin", job->tiles_zmin);
+    whpc_report_set_number(ctx, "tiles.zmax", job->tiles_zmax);
+    whpc_report_add_output(ctx, whpc_output_path(ctx, job->tiles_dir, dir, sizeof dir));
+  }
   if (res->nchips) {
     whpc_report_set_number(ctx, "chips.count", (double)res->nchips);
     whpc_report_add_output(ctx, res->csv);

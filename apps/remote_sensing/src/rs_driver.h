@@ -16,7 +16,7 @@ typedef struct {
   double pixels_local, busy_local; /* pixels written and seconds spent in the block loop */
   double t_start, t_blocks_done, t_product_done;
   char png[4200], csv[4200];
-  long nchips;
+  long nchips, ntiles;
   int attempt;         /* 0 for a fresh run, n for the n-th resume */
   long blocks_reused;  /* blocks taken from journals of earlier attempts */
 } rs_result;
@@ -27,6 +27,8 @@ int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res);
 int rs_assemble_product(whpc_ctx_t ctx, rs_job *job, rs_result *res);
 /* Collective. AI chips cut from the product, distributed over ranks; rank 0 writes the index. */
 int rs_make_chips(whpc_ctx_t ctx, rs_job *job, rs_result *res);
+/* Collective. Web tiles (gdal2tiles.py layout) warped from the product, distributed over ranks. */
+int rs_make_tiles(whpc_ctx_t ctx, rs_job *job, rs_result *res);
 /* Collective. Removes the parts (unless kept) and writes report.json. */
 int rs_finish(whpc_ctx_t ctx, rs_job *job, rs_result *res);
 void rs_result_free(rs_result *res);

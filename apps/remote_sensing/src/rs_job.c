@@ -73,6 +73,11 @@ const whpc_cfg_key rs_keys[] = {
     {"chips.size", WHPC_CFG_INT, "0", "px", 0, 65536, NULL, "AI chip edge (0 = no chips)"},
     {"chips.overlap", WHPC_CFG_INT, "0", "px", 0, 65535, NULL, "overlap between neighbouring chips"},
     {"chips.dir", WHPC_CFG_STRING, "chips", "", WHPC_CFG_ANY, NULL, "chip directory inside output.dir"},
+    {"tiles.zoom", WHPC_CFG_INT_LIST, "", "", 0, 24, NULL,
+     "zmin,zmax of a web tile pyramid (gdal2tiles.py layout, EPSG:3857, 256 px PNG); empty = none"},
+    {"tiles.dir", WHPC_CFG_STRING, "tiles", "", WHPC_CFG_ANY, NULL, "tile directory inside output.dir"},
+    {"tiles.xyz", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
+     "XYZ (slippy map) row numbering instead of TMS (gdal2tiles.py --xyz)"},
 };
 const int rs_nkeys = WHPC_NKEYS(rs_keys);
 
@@ -350,6 +355,18 @@ static int rs_setup_stats_chips(whpc_ctx_t ctx, rs_job *job) {
   if (cs > 0 && co >= cs) return whpc_config_error(ctx, "chips.overlap", "%ld must be smaller than chips.size %ld", co, cs);
   if (cs > 0 && (cs > job->width || cs > job->height))
     return whpc_config_error(ctx, "chips.size", "%ld exceeds the raster (%d x %d)", cs, job->width, job->height);
+  long *z = NULL;
+  int nz = 0;
+  WHPC_CALL(whpc_config_get_int_list(ctx, "tiles.zoom", &z, &nz));
+  if (nz != 0 && (nz != 2 || z[0] > z[1])) {
+    free(z);
+    return whpc_config_error(ctx, "tiles.zoom", "expected zmin,zmax with zmin <= zmax");
+  }
+  job->tiles_zmin = nz ? (int)z[0] : -1;
+  job->tiles_zmax = nz ? (int)z[1] : -1;
+  free(z);
+  WHPC_CALL(whpc_config_get_string(ctx, "tiles.dir", &job->tiles_dir));
+  WHPC_CALL(whpc_config_get_bool(ctx, "tiles.xyz", &job->tiles_xyz));
   job->chip_size = (int)cs;
   job->chip_overlap = (int)co;
   return WHPC_OK;

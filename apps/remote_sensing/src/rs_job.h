@@ -54,6 +54,8 @@ typedef struct {
   double hist_min, hist_max;
   int chip_size, chip_overlap;
   const char *chip_dir;
+  int tiles_zmin, tiles_zmax, tiles_xyz; /* zmin < 0: no web tiles */
+  const char *tiles_dir;
 } rs_job;
 
 extern const whpc_cfg_key rs_keys[];

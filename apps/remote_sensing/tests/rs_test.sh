@@ -176,6 +176,22 @@ sys.exit(0 if 0 < reused < n else 1)" "$work/out/report.json" || { echo "FAIL: n
     $check equal "$data/ref/ndvi.tif" "$out" 0 || exit 1
     $check stats "$out" "$work/out/report.json" -1 1 40 "$work/out/histogram.csv" || exit 1
     ;;
+  tiles) # web tiles: same z/x/y.png set as gdal2tiles.py on the same (byte-scaled) product
+    run "rs.expr=ndvi(nir, red)" tiles.zoom=9,12 rs.format=gtiff
+    gdal_translate -q -ot Byte -scale -a_nodata 0 "$out" "$work/byte.tif"
+    /usr/bin/python3 /usr/bin/gdal2tiles.py -q -z 9-12 --processes=1 "$work/byte.tif" "$work/g2t" >/dev/null 2>&1 ||
+      { echo "FAIL: gdal2tiles.py failed"; exit 1; }
+    (cd "$work/g2t" && find . -name '*.png' | sort) >"$work/g2t.list"
+    (cd "$work/out/tiles" && find . -name '*.png' | sort) >"$work/ours.list"
+    echo "$(wc -l <"$work/ours.list") tiles, gdal2tiles.py $(wc -l <"$work/g2t.list")"
+    diff "$work/g2t.list" "$work/ours.list" || { echo "FAIL: tile layout differs from gdal2tiles.py"; exit 1; }
+    /usr/bin/python3 -c "
+import sys
+from osgeo import gdal
+ds = gdal.Open(sys.argv[1])
+assert ds.RasterXSize == 256 and ds.RasterCount == 2, (ds.RasterXSize, ds.RasterCount)
+print('tile 256 x 256, gray + alpha')" "$work/out/tiles/$(head -1 "$work/ours.list")" || exit 1
+    ;;
   chips)
     run "rs.ops=none" chips.size=64 chips.overlap=16 rs.format=gtiff
     $check chips "$work/out" "$out" || exit 1

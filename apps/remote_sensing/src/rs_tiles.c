@@ -1,0 +1,151 @@
+/* rs_tiles.c — gdal2tiles-compatible tile layout, per-tile warping. */
+#include "rs_tiles.h"
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <gdal_alg.h>
+#include <gdal_utils.h>
+#include <math.h>
+#include <ogr_srs_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RS_TILE 256
+static const double RS_ORIGIN_SHIFT = M_PI * 6378137.0; /* half the Web Mercator world */
+
+static double rs_res(int z) { return 2 * M_PI * 6378137.0 / RS_TILE / pow(2.0, z); }
+
+/* gdal2tiles GlobalMercator.MetersToTile: ceil(pixel / 256) - 1 */
+static void rs_meters_to_tile(double mx, double my, int z, int *tx, int *ty) {
+  double px = (mx + RS_ORIGIN_SHIFT) / rs_res(z), py = (my + RS_ORIGIN_SHIFT) / rs_res(z);
+  *tx = (int)(ceil(px / RS_TILE) - 1);
+  *ty = (int)(ceil(py / RS_TILE) - 1);
+}
+
+static char *rs_wkt_3857(void) {
+  OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
+  OSRImportFromEPSG(s, 3857);
+  char *wkt = NULL;
+  OSRExportToWkt(s, &wkt);
+  OSRDestroySpatialReference(s);
+  return wkt;
+}
+
+int rs_tiles_setup(GDALDatasetH product, int zmin, int zmax, int xyz, rs_tileset *ts) {
+  memset(ts, 0, sizeof *ts);
+  WHPC_CHECK(zmin >= 0 && zmax >= zmin && zmax <= RS_TILES_MAXZ, WHPC_ERR_INPUT,
+             "tiles.zoom: expected zmin,zmax with 0 <= zmin <= zmax <= %d", RS_TILES_MAXZ);
+  ts->zmin = zmin;
+  ts->zmax = zmax;
+  ts->xyz = xyz;
+  char *wkt = rs_wkt_3857();
+  char **to = CSLSetNameValue(NULL, "DST_SRS", wkt);
+  CPLFree(wkt);
+  void *tr = GDALCreateGenImgProjTransformer2(product, NULL, to);
+  CSLDestroy(to);
+  WHPC_CHECK(tr, WHPC_ERR_INPUT, "tiles: the product cannot be projected to EPSG:3857: %s", rs_gdal_msg());
+  double gt[6], ext[4];
+  int nx, ny;
+  CPLErr e = GDALSuggestedWarpOutput2(product, GDALGenImgProjTransform, tr, gt, &nx, &ny, ext, 0);
+  GDALDestroyGenImgProjTransformer(tr);
+  WHPC_CHECK(e == CE_None, WHPC_ERR_INPUT, "tiles: no EPSG:3857 extent for the product: %s", rs_gdal_msg());
+  /* bounds as gdal2tiles takes them from its warped VRT */
+  ts->ominx = gt[0];
+  ts->omaxx = gt[0] + nx * gt[1];
+  ts->omaxy = gt[3];
+  ts->ominy = gt[3] - ny * gt[1];
+  long id = 0;
+  for (int z = zmin; z <= zmax; z++) {
+    int a, b, c, d, lim = (1 << z) - 1;
+    rs_meters_to_tile(ts->ominx, ts->ominy, z, &a, &b);
+    rs_meters_to_tile(ts->omaxx, ts->omaxy, z, &c, &d);
+    ts->tminx[z] = a < 0 ? 0 : a;
+    ts->tminy[z] = b < 0 ? 0 : b;
+    ts->tmaxx[z] = c > lim ? lim : c;
+    ts->tmaxy[z] = d > lim ? lim : d;
+    ts->first[z] = id;
+    id += (long)(ts->tmaxx[z] - ts->tminx[z] + 1) * (ts->tmaxy[z] - ts->tminy[z] + 1);
+  }
+  ts->first[zmax + 1] = id;
+  ts->ntiles = id;
+  return WHPC_OK;
+}
+
+int rs_tiles_source_write(const rs_job *job, double lo, double hi, const char *vrt) {
+  CPLErrorReset();
+  GDALDatasetH p = GDALOpen(job->out_path, GA_ReadOnly);
+  WHPC_CHECK(p, WHPC_ERR_IO, "tiles: cannot open '%s': %s", job->out_path, rs_gdal_msg());
+  char **a = NULL;
+  a = CSLAddString(a, "-of");
+  a = CSLAddString(a, "VRT");
+  a = CSLAddString(a, "-ot");
+  a = CSLAddString(a, "Byte");
+  a = CSLAddString(a, "-b");
+  a = CSLAddString(a, "1");
+  a = CSLAddString(a, "-scale");
+  if (isfinite(lo) && isfinite(hi) && hi > lo) {
+    a = CSLAddString(a, CPLSPrintf("%.17g", lo));
+    a = CSLAddString(a, CPLSPrintf("%.17g", hi));
+    a = CSLAddString(a, "1");
+    a = CSLAddString(a, "255");
+  }
+  a = CSLAddString(a, "-a_nodata");
+  a = CSLAddString(a, "0");
+  GDALTranslateOptions *o = GDALTranslateOptionsNew(a, NULL);
+  CSLDestroy(a);
+  GDALDatasetH out = o ? GDALTranslate(vrt, p, o, NULL) : NULL;
+  if (o) GDALTranslateOptionsFree(o);
+  if (out) GDALClose(out);
+  GDALClose(p);
+  WHPC_CHECK(out, WHPC_ERR_IO, "tiles: cannot write '%s': %s", vrt, rs_gdal_msg());
+  return WHPC_OK;
+}
+
+int rs_tiles_write(const rs_tileset *ts, GDALDatasetH src, const char *dir, long id) {
+  int z = ts->zmin;
+  while (z < ts->zmax && id >= ts->first[z + 1]) z++;
+  long k = id - ts->first[z];
+  int ncol = ts->tmaxx[z] - ts->tminx[z] + 1;
+  int tx = ts->tminx[z] + (int)(k % ncol), ty = ts->tminy[z] + (int)(k / ncol);
+  int row = ts->xyz ? (1 << z) - 1 - ty : ty;
+  double res = rs_res(z);
+  double gt[6] = {tx * RS_TILE * res - RS_ORIGIN_SHIFT, res, 0, (ty + 1) * RS_TILE * res - RS_ORIGIN_SHIFT, 0, -res};
+  GDALDatasetH mem = GDALCreate(GDALGetDriverByName("MEM"), "", RS_TILE, RS_TILE, 2, GDT_Byte, NULL);
+  WHPC_CHECK(mem, WHPC_ERR_MEM, "tiles: cannot create a tile buffer");
+  char *wkt = rs_wkt_3857();
+  GDALSetProjection(mem, wkt);
+  CPLFree(wkt);
+  GDALSetGeoTransform(mem, gt);
+  GDALSetRasterColorInterpretation(GDALGetRasterBand(mem, 2), GCI_AlphaBand);
+  char **a = NULL;
+  a = CSLAddString(a, "-r");
+  a = CSLAddString(a, "bilinear");
+  a = CSLAddString(a, "-dstalpha");
+  GDALWarpAppOptions *o = GDALWarpAppOptionsNew(a, NULL);
+  CSLDestroy(a);
+  CPLErrorReset();
+  GDALDatasetH srcs[1] = {src};
+  GDALDatasetH r = o ? GDALWarp(NULL, mem, 1, srcs, o, NULL) : NULL;
+  if (o) GDALWarpAppOptionsFree(o);
+  int rc = WHPC_OK;
+  if (!r) rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: warping tile %d/%d/%d failed: %s", z, tx, row, rs_gdal_msg());
+  char path[4400], tmp[4500];
+  if (!rc) {
+    snprintf(path, sizeof path, "%s/%d/%d", dir, z, tx);
+    if (whpc_mkdir_p(path) != 0) rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot create '%s'", path);
+  }
+  if (!rc) {
+    snprintf(path, sizeof path, "%s/%d/%d/%d.png", dir, z, tx, row);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    GDALDatasetH png = GDALCreateCopy(GDALGetDriverByName("PNG"), tmp, mem, FALSE, NULL, NULL, NULL);
+    if (png) GDALClose(png);
+    if (!png || rename(tmp, path) != 0) {
+      unlink(tmp);
+      rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot write '%s': %s", path, rs_gdal_msg());
+    }
+  }
+  GDALClose(mem);
+  return rc;
+}

@@ -1,0 +1,26 @@
+/* rs_tiles.h — web tile pyramid of the product in the layout of gdal2tiles.py (mercator profile,
+ * 256 px tiles, <dir>/z/x/y.png, TMS row numbering unless xyz). Each tile is warped from the
+ * product (scaled to byte, nodata transparent) on its own, so tiles can go to any rank.
+ * No MPI. */
+#ifndef RS_TILES_H
+#define RS_TILES_H
+#include "rs_job.h"
+
+#define RS_TILES_MAXZ 24
+
+typedef struct {
+  int zmin, zmax, xyz;
+  double ominx, ominy, omaxx, omaxy; /* product bounds in EPSG:3857 */
+  int tminx[RS_TILES_MAXZ + 1], tminy[RS_TILES_MAXZ + 1], tmaxx[RS_TILES_MAXZ + 1], tmaxy[RS_TILES_MAXZ + 1];
+  long first[RS_TILES_MAXZ + 2]; /* id of the first tile of each zoom */
+  long ntiles;
+} rs_tileset;
+
+/* Tile ranges of zooms zmin..zmax (gdal2tiles' GlobalMercator arithmetic). */
+int rs_tiles_setup(GDALDatasetH product, int zmin, int zmax, int xyz, rs_tileset *ts);
+/* Byte VRT of band 1 of the product, lo..hi -> 1..255, nodata 0 (one writer). */
+int rs_tiles_source_write(const rs_job *job, double lo, double hi, const char *vrt);
+/* Render tile id from the byte source into <dir>/z/x/y.png (temp + rename). */
+int rs_tiles_write(const rs_tileset *ts, GDALDatasetH src, const char *dir, long id);
+
+#endif
