@@ -2,6 +2,7 @@
  * run (grid, state, time loop, outputs, report): projection (MAC grid, PETSc/FFT pressure) or
  * spectral (periodic pseudo-spectral DNS on FFTW-MPI). */
 #include <whpc.h>
+#include <whpc_ncio.h>
 #include "cfd_projection.h"
 #include "cfd_spectral.h"
 
@@ -18,6 +19,9 @@ int main(int argc, char **argv) {
   WHPC_MAIN(whpc_comm(ctx), whpc_config_add_keys(ctx, CFD_KEYS, WHPC_NKEYS(CFD_KEYS)));
   WHPC_MAIN(whpc_comm(ctx), whpc_config_add_keys(ctx, cfd_projection_keys, cfd_projection_nkeys));
   WHPC_MAIN(whpc_comm(ctx), whpc_config_add_keys(ctx, cfd_spectral_keys, cfd_spectral_nkeys));
+  /* NetCDF output (output.deflate, output.float32) and restart (checkpoint.*) keys, shared by both */
+  WHPC_MAIN(whpc_comm(ctx), whpc_config_add_keys(ctx, whpc_ncio_keys, whpc_ncio_nkeys));
+  WHPC_MAIN(whpc_comm(ctx), whpc_config_add_keys(ctx, whpc_checkpoint_keys, whpc_checkpoint_nkeys));
   WHPC_MAIN(whpc_comm(ctx), whpc_config_load(ctx, argc, argv));
 
   int solver;

@@ -1,6 +1,7 @@
 /* whpc-climate: `model` picks the dynamical core; each model owns its keys and its run:
  * euler (nonhydrostatic compressible, x-z or x-y-z) or shallow_water_sphere (global lat-lon). */
 #include <whpc.h>
+#include <whpc_ncio.h>
 #include "clim_euler.h"
 #include "clim_swe.h"
 
@@ -17,6 +18,9 @@ int main(int argc, char **argv) {
   WHPC_MAIN(whpc_comm(ctx), whpc_config_add_keys(ctx, CLIMATE_KEYS, WHPC_NKEYS(CLIMATE_KEYS)));
   WHPC_MAIN(whpc_comm(ctx), whpc_config_add_keys(ctx, clim_euler_keys, clim_euler_nkeys));
   WHPC_MAIN(whpc_comm(ctx), whpc_config_add_keys(ctx, clim_swe_keys, clim_swe_nkeys));
+  /* NetCDF output (output.deflate, output.float32) and restart (checkpoint.*) keys, shared by both */
+  WHPC_MAIN(whpc_comm(ctx), whpc_config_add_keys(ctx, whpc_ncio_keys, whpc_ncio_nkeys));
+  WHPC_MAIN(whpc_comm(ctx), whpc_config_add_keys(ctx, whpc_checkpoint_keys, whpc_checkpoint_nkeys));
   WHPC_MAIN(whpc_comm(ctx), whpc_config_load(ctx, argc, argv));
 
   int model;
