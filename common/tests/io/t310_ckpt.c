@@ -23,8 +23,28 @@ typedef struct {
   whpc_decomp_t g2, g3;
   double *u, time;
   float *q;
+  unsigned char *mask; /* a 1-byte field on the 2D grid */
+  int64_t *ids;        /* an int64 field on the 3D grid */
   int64_t rng[4];
 } state;
+
+static unsigned char mask_value(long i, long j, int step) { return (unsigned char)((i * 31 + j * 17 + step) & 0xff); }
+static int64_t id_value(long i, long j, long k, int step) { return ((int64_t)step << 40) ^ (i + 1000 * j + 1000000 * k); }
+
+/* Visit the owned cells of g: fn(i, j, k, c) with c the ghosted index. */
+#define FOR_OWNED(g, BODY)                                                                          \
+  do {                                                                                              \
+    whpc_layout lay_;                                                                               \
+    whpc_box own_;                                                                                  \
+    whpc_decomp_layout(g, &lay_);                                                                   \
+    whpc_decomp_owned(g, &own_);                                                                    \
+    for (long k = own_.lo[2]; k < own_.hi[2]; k++)                                                  \
+      for (long j = own_.lo[1]; j < own_.hi[1]; j++)                                                \
+        for (long i = own_.lo[0]; i < own_.hi[0]; i++) {                                            \
+          size_t c = whpc_layout_index(&lay_, i - own_.lo[0], j - own_.lo[1], k - own_.lo[2]);     \
+          BODY;                                                                                     \
+        }                                                                                           \
+  } while (0)
 
 static void set_state(state *s, int step) {
   whpc_layout lay;
@@ -36,6 +56,8 @@ static void set_state(state *s, int step) {
     for (long j = own.lo[1]; j < own.hi[1]; j++)
       for (long i = own.lo[0]; i < own.hi[0]; i++)
         s->q[whpc_layout_index(&lay, i - own.lo[0], j - own.lo[1], k - own.lo[2])] = (float)io_value(i, j, k, 10 + step, 0);
+  FOR_OWNED(s->g2, s->mask[c] = mask_value(i, j, step));
+  FOR_OWNED(s->g3, s->ids[c] = id_value(i, j, k, step));
   s->time = 0.5 * step;
   s->rng[0] = step, s->rng[1] = (int64_t)step * step, s->rng[2] = 7, s->rng[3] = -step;
 }
@@ -50,6 +72,8 @@ static long check_state(state *s, int step) {
     for (long j = own.lo[1]; j < own.hi[1]; j++)
       for (long i = own.lo[0]; i < own.hi[0]; i++)
         bad += s->q[whpc_layout_index(&lay, i - own.lo[0], j - own.lo[1], k - own.lo[2])] != (float)io_value(i, j, k, 10 + step, 0);
+  FOR_OWNED(s->g2, bad += s->mask[c] != mask_value(i, j, step));
+  FOR_OWNED(s->g3, bad += s->ids[c] != id_value(i, j, k, step));
   bad += s->time != 0.5 * step;
   bad += s->rng[0] != step || s->rng[1] != (int64_t)step * step || s->rng[2] != 7 || s->rng[3] != -step;
   return bad;
@@ -58,6 +82,8 @@ static long check_state(state *s, int step) {
 static void clear_state(state *s) {
   memset(s->u, 0, whpc_decomp_ghosted_count(s->g2) * sizeof *s->u);
   memset(s->q, 0, whpc_decomp_ghosted_count(s->g3) * sizeof *s->q);
+  memset(s->mask, 0, whpc_decomp_ghosted_count(s->g2));
+  memset(s->ids, 0, whpc_decomp_ghosted_count(s->g3) * sizeof *s->ids);
   s->time = -1;
   memset(s->rng, 0, sizeof s->rng);
 }
@@ -94,11 +120,15 @@ static int run(whpc_ctx_t ctx, int writing, const char *where) {
   WHPC_CALL(whpc_decomp_create(ctx, &d3, &s.g3));
   WHPC_MALLOC(s.u, whpc_decomp_ghosted_count(s.g2));
   WHPC_MALLOC(s.q, whpc_decomp_ghosted_count(s.g3));
+  WHPC_MALLOC(s.mask, whpc_decomp_ghosted_count(s.g2));
+  WHPC_MALLOC(s.ids, whpc_decomp_ghosted_count(s.g3));
   struct stat st;
   int is_dir = writing || (stat(where, &st) == 0 && S_ISDIR(st.st_mode));
   WHPC_CALL(whpc_checkpoint_create(ctx, writing || is_dir ? where : ".", whpc_config_hash(ctx, "t3."), &ck));
   WHPC_CALL(whpc_checkpoint_add_field(ck, "u", s.g2, WHPC_CK_DOUBLE, s.u));
   WHPC_CALL(whpc_checkpoint_add_field(ck, "q", s.g3, WHPC_CK_FLOAT, s.q));
+  WHPC_CALL(whpc_checkpoint_add_field(ck, "mask", s.g2, WHPC_CK_BYTES, s.mask));
+  WHPC_CALL(whpc_checkpoint_add_field(ck, "ids", s.g3, WHPC_CK_INT64, s.ids));
   WHPC_CALL(whpc_checkpoint_add_values(ck, "time", WHPC_CK_DOUBLE, &s.time, 1));
   WHPC_CALL(whpc_checkpoint_add_values(ck, "rng", WHPC_CK_INT64, s.rng, 4));
   int found;
@@ -134,6 +164,8 @@ static int run(whpc_ctx_t ctx, int writing, const char *where) {
   whpc_checkpoint_destroy(&ck);
   free(s.u);
   free(s.q);
+  free(s.mask);
+  free(s.ids);
   WHPC_CALL(whpc_decomp_destroy(&s.g3));
   WHPC_CALL(whpc_decomp_destroy(&s.g2));
   return WHPC_OK;
