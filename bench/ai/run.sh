@@ -1,5 +1,6 @@
 #!/bin/bash
-# bench/ai: whpc ONNX engine (oneDNN backend) vs ONNX Runtime (onnxruntime-node@1.30.0), images/s
+# bench/ai: whpc ONNX engine (oneDNN backend) vs ONNX Runtime (onnxruntime-node@1.30.0) and PyTorch
+# eager (Debian python3-torch, same architectures, torch.set_num_threads(1)), images/s
 # per core at batch 1, 8, 32 for a ResNet-18-shaped model and the tile classifier; a 3x3 conv
 # (N=32, C=K=64, 56x56) in GFLOP/s against the core's FMA peak measured in the same run.
 # One thread, pinned to one core (taskset + OMP_PROC_BIND), for every engine.
@@ -28,7 +29,7 @@ json="$out/bench_ai.json"
 echo "{" > "$json"
 peak=$(pin "$bench" peak 1 | val fma_peak_gflops)
 printf "core %s: measured FMA peak %.1f GFLOP/s (fp32, one thread)\n" "$core" "$peak"
-printf "%-16s %5s %12s %12s %8s\n" model batch whpc_img/s ort_img/s whpc/ort
+printf "%-16s %5s %11s %11s %11s %9s %10s\n" model batch whpc_img/s ort_img/s torch_img/s whpc/ort whpc/torch
 for model in resnet18:3,224,224 tile_classifier:4,64,64; do
   name=${model%%:*}; chw=${model#*:}
   for b in 1 8 32; do
@@ -38,8 +39,14 @@ for model in resnet18:3,224,224 tile_classifier:4,64,64; do
       o=$(NODE_PATH="$out/node_modules" pin node "$here/bench_ort.js" "$out/$name.onnx" $b "$secs" 1 "$chw" | val images_per_s)
       r=$(awk -v a="$w" -v b="$o" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "NA" }')
     fi
-    printf "%-16s %5d %12s %12s %8s\n" "$name" $b "$w" "$o" "$r"
-    echo "  \"${name}_b$b\": {\"whpc_images_per_s\": ${w:-null}, \"ort_images_per_s\": $( [ "$o" = NA ] && echo null || echo "$o"), \"ratio\": $( [ "$r" = NA ] && echo null || echo "$r")}," >> "$json"
+    tp=NA; rt=NA
+    if [ $torch = 1 ]; then
+      tp=$(pin /usr/bin/python3 "$here/bench_torch.py" "$name" $b "$secs" 1 | val images_per_s)
+      rt=$(awk -v a="$w" -v b="$tp" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "NA" }')
+    fi
+    printf "%-16s %5d %11s %11s %11s %9s %10s\n" "$name" $b "$w" "$o" "$tp" "$r" "$rt"
+    nul() { [ "$1" = NA ] && echo null || echo "$1"; }
+    echo "  \"${name}_b$b\": {\"whpc_images_per_s\": ${w:-null}, \"ort_images_per_s\": $(nul "$o"), \"torch_images_per_s\": $(nul "$tp"), \"whpc_over_ort\": $(nul "$r"), \"whpc_over_torch\": $(nul "$rt")}," >> "$json"
   done
 done
 g=$(pin "$bench" conv "$out/conv3x3.onnx" 32 "$secs" onednn 1 | val conv_gflops)
@@ -56,6 +63,6 @@ printf "conv3x3 N=32 C=K=64 56x56 (fastest run, incl. layout reorders): whpc %.1
   "$g" "$(awk -v f="$frac" 'BEGIN { print f * 100 }')" "$peak" "$go"
 if [ $torch = 0 ]; then echo "PyTorch: python3-torch is not installed here; no PyTorch ratio measured"; fi
 echo "  \"conv3x3\": {\"whpc_gflops\": $g, \"ort_gflops\": $( [ "$go" = NA ] && echo null || echo "$go"), \"fma_peak_gflops\": $peak, \"fraction_of_peak\": $frac}," >> "$json"
-echo "  \"pytorch\": $( [ $torch = 1 ] && echo '"installed but not compared (no torch model builder yet)"' || echo '"not installed"')" >> "$json"
+echo "  \"pytorch\": $( [ $torch = 1 ] && echo "\"$(/usr/bin/python3 -c 'import torch; print(torch.__version__)')\"" || echo '"not installed"')" >> "$json"
 echo "}" >> "$json"
 echo "results: $json"

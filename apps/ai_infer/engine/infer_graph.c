@@ -294,13 +294,16 @@ static int activation_of(const infer_plan *p, const infer_node *a, int *act, flo
 
 static int fuse(infer_plan *p) {
   count_uses(p);
+  int *pos = malloc(((size_t)p->nnode + 1) * sizeof(int)); /* node -> position in the order */
+  INFER_CHECK(pos, INFER_EMEM, "out of memory");
+  for (int o = 0; o < p->norder; ++o) pos[p->order[o]] = o;
   for (int o = 0; o < p->norder; ++o) {
     infer_node *c = &p->node[p->order[o]];
     if (c->dead || !op_is(c, "Conv") || p->v[c->out[0]].dtype != INFER_F32) continue;
     int j = sole_consumer(p, c->out[0]);
     if (j >= 0 && op_is(&p->node[j], "BatchNormalization")) {
       int rc = fold_batchnorm(p, c, &p->node[j]);
-      if (rc < 0 || rc > 1) return rc;
+      if (rc < 0 || rc > 1) { free(pos); return rc; }
       count_uses(p);
       j = sole_consumer(p, c->out[0]);
     }
@@ -309,6 +312,8 @@ static int fuse(infer_plan *p) {
       int other = a->in[0] == c->out[0] ? a->in[1] : a->in[0];
       const infer_value *ov = &p->v[other], *cv = &p->v[c->out[0]];
       int same = other >= 0 && other != c->out[0] && ov->ndim == cv->ndim && ov->dtype == INFER_F32;
+      /* the other operand must exist when the conv runs: produced earlier in the order */
+      if (same && ov->producer >= 0 && !ov->is_const && pos[ov->producer] > o) same = 0;
       for (int k = 0; same && k < cv->ndim; ++k) same = ov->dim[k] == cv->dim[k];
       if (same) {
         c->sum_in = other;
@@ -338,6 +343,7 @@ static int fuse(infer_plan *p) {
       }
     }
   }
+  free(pos);
   return INFER_OK;
 }
 
