@@ -154,7 +154,7 @@ static int run(whpc_ctx_t ctx) {
 
 int main(int argc, char **argv) {
   whpc_ctx_t ctx;
-  const whpc_app_info info = {"whpc-bench-ncio", "whpc_ncio write bandwidth vs raw collective MPI-IO", NULL, 0};
+  const whpc_app_info info = {.name = "whpc-bench-ncio", .summary = "whpc_ncio write bandwidth vs raw collective MPI-IO"};
   WHPC_MAIN(MPI_COMM_WORLD, whpc_init(&argc, &argv, &info, &ctx));
   MPI_Comm comm = whpc_comm(ctx);
   WHPC_MAIN(comm, whpc_config_add_keys(ctx, KEYS, WHPC_NKEYS(KEYS)));

@@ -275,7 +275,7 @@ static int run(whpc_ctx_t ctx, int writing, const char *dir) {
 
 int main(int argc, char **argv) {
   whpc_ctx_t ctx;
-  const whpc_app_info info = {"t301_ncio", "NetCDF round trip", NULL, 0};
+  const whpc_app_info info = {.name = "t301_ncio", .summary = "NetCDF round trip"};
   WHPC_MAIN(MPI_COMM_WORLD, whpc_init(&argc, &argv, &info, &ctx));
   MPI_Comm comm = whpc_comm(ctx);
   if (argc != 3 || (strcmp(argv[1], "write") && strcmp(argv[1], "read"))) {

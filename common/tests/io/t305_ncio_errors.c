@@ -73,7 +73,7 @@ static int run(whpc_ctx_t ctx, const char *good) {
 
 int main(int argc, char **argv) {
   whpc_ctx_t ctx;
-  const whpc_app_info info = {"t305_ncio_errors", "NetCDF error paths", NULL, 0};
+  const whpc_app_info info = {.name = "t305_ncio_errors", .summary = "NetCDF error paths"};
   WHPC_MAIN(MPI_COMM_WORLD, whpc_init(&argc, &argv, &info, &ctx));
   MPI_Comm comm = whpc_comm(ctx);
   WHPC_MAIN(comm, whpc_config_load_text(ctx, "t305", "", 0, NULL));

@@ -173,7 +173,7 @@ static int run(whpc_ctx_t ctx, int writing, const char *where) {
 
 int main(int argc, char **argv) {
   whpc_ctx_t ctx;
-  whpc_app_info info = {"t310_ckpt", "checkpoint test", NULL, 0};
+  whpc_app_info info = {.name = "t310_ckpt", .summary = "checkpoint test"};
   if (argc > 2 && strcmp(argv[1], "--app") == 0) {
     info.name = argv[2];
     argv += 2, argc -= 2;

@@ -114,7 +114,7 @@ static int run(whpc_ctx_t ctx) {
 
 int main(int argc, char **argv) {
   whpc_ctx_t ctx;
-  const whpc_app_info info = {"t320_stepper", "checkpoint/restart and signal test", NULL, 0};
+  const whpc_app_info info = {.name = "t320_stepper", .summary = "checkpoint/restart and signal test"};
   WHPC_MAIN(MPI_COMM_WORLD, whpc_init(&argc, &argv, &info, &ctx));
   MPI_Comm comm = whpc_comm(ctx);
   WHPC_MAIN(comm, whpc_config_add_keys(ctx, KEYS, WHPC_NKEYS(KEYS)));
