@@ -39,12 +39,13 @@ check() {
 mpi 2 $common t3.stop_at=23 output.dir="$base/simulated" > "$base/simulated.log" 2>&1
 check simulated 4 $?
 
-# Real signals: wait for the first periodic checkpoint, then signal mid-run.
+# Real signals: the run holds after step 10 (checkpoint written) until the signal comes; it stops
+# at step 11 with its own checkpoint.
 signal_run() {
   local name=$1 how=$2 dir="$base/$1"
-  mpi 2 $common t3.sleep_ms=30 output.dir="$dir" > "$dir.log" 2>&1 &
+  mpi 2 $common t3.hold_at=10 output.dir="$dir" > "$dir.log" 2>&1 &
   local launcher=$!
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 1200); do
     ls "$dir"/checkpoints/*.ckpt > /dev/null 2>&1 && [ -f "$dir/pid.1" ] && break
     sleep 0.05
   done

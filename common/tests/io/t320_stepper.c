@@ -3,7 +3,8 @@
  *   restart (checkpoint.restart) -> loop { step; checkpoint when due; stop on a signal } -> final
  * The step is a deterministic pointwise map of a decomposed 2D field driven by a replicated RNG
  * state, so the final field depends on every step's state bit for bit and not on the ranks.
- * On SIGTERM/SIGUSR1 (or t3.stop_at) it checkpoints at the step boundary and exits 75. At the
+ * On SIGTERM/SIGUSR1 (or t3.stop_at) it checkpoints at the step boundary and exits 75 (t3.hold_at
+ * makes it wait at a step until a real signal comes, so a test's kill lands mid-run). At the
  * end it writes a final checkpoint (byte-identical files = bit-identical runs) and prints the
  * decomposition-independent checksum. Rank pids go to <output.dir>/pid.<rank> for the test. */
 #include <math.h>
@@ -21,6 +22,8 @@ static const whpc_cfg_key KEYS[] = {
     {"t3.steps", WHPC_CFG_INT, "60", "", 1, 1000000, NULL, "steps to run"},
     {"t3.sleep_ms", WHPC_CFG_INT, "0", "ms", 0, 10000, NULL, "sleep per step (gives a signal time to arrive)"},
     {"t3.stop_at", WHPC_CFG_INT, "-1", "", -1, 1000000, NULL, "simulate a signal after this step (-1 = never)"},
+    {"t3.hold_at", WHPC_CFG_INT, "-1", "", -1, 1000000, NULL,
+     "after this step wait for a real signal before going on (-1 = never): the test's kill lands mid-run"},
 };
 
 static uint64_t rng_next(uint64_t *s) {
@@ -54,12 +57,13 @@ static unsigned long long field_checksum(MPI_Comm comm, const double *u, const w
 }
 
 static int run(whpc_ctx_t ctx) {
-  long nx, ny, steps, sleep_ms, stop_at, step = 0;
+  long nx, ny, steps, sleep_ms, stop_at, hold_at, step = 0;
   WHPC_CALL(whpc_config_get_int(ctx, "t3.nx", &nx));
   WHPC_CALL(whpc_config_get_int(ctx, "t3.ny", &ny));
   WHPC_CALL(whpc_config_get_int(ctx, "t3.steps", &steps));
   WHPC_CALL(whpc_config_get_int(ctx, "t3.sleep_ms", &sleep_ms));
   WHPC_CALL(whpc_config_get_int(ctx, "t3.stop_at", &stop_at));
+  WHPC_CALL(whpc_config_get_int(ctx, "t3.hold_at", &hold_at));
   WHPC_CALL(whpc_output_prepare(ctx, "t320"));
   char pidfile[4096];
   snprintf(pidfile, sizeof pidfile, "%s/pid.%d", whpc_output_dir(ctx), whpc_rank(ctx));
@@ -102,6 +106,10 @@ static int run(whpc_ctx_t ctx) {
       whpc_log(ctx, WHPC_LOG_INFO, "stopping at step %ld on a signal", step);
       return WHPC_RAISE(WHPC_STOPPED, "stopped by a signal at step %ld; restart from %s", step,
                         whpc_checkpoint_last_path(ck));
+    }
+    while (step == hold_at && !stop) { /* the signal is taken at the next step boundary */
+      nanosleep(&(struct timespec){0, 20000000L}, NULL);
+      WHPC_CALL(whpc_stop_requested(ctx, &stop));
     }
   }
   if (!whpc_checkpoint_due(ck, step)) WHPC_CALL(whpc_checkpoint_write(ck, step));
