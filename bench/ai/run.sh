@@ -3,7 +3,9 @@
 # eager (Debian python3-torch, same architectures, torch.set_num_threads(1)), images/s
 # per core at batch 1, 8, 32 for a ResNet-18-shaped model and the tile classifier; a 3x3 conv
 # (N=32, C=K=64, 56x56) in GFLOP/s against the core's FMA peak measured in the same run.
-# One thread, pinned to one core (taskset + OMP_PROC_BIND), for every engine.
+# One thread, pinned to one core (taskset + OMP_PROC_BIND), for every engine. Every figure is
+# the fastest iteration within BENCH_SECONDS (after a warm-up), for all engines alike: on a
+# shared machine the mean mostly measures the neighbours.
 # Usage: run.sh BUILD_DIR OUT_DIR      (env: BENCH_CORE=1, BENCH_SECONDS=2)
 set -u
 build=$(cd "$1" && pwd); out=$2
@@ -33,15 +35,15 @@ printf "%-16s %5s %11s %11s %11s %9s %10s\n" model batch whpc_img/s ort_img/s to
 for model in resnet18:3,224,224 tile_classifier:4,64,64; do
   name=${model%%:*}; chw=${model#*:}
   for b in 1 8 32; do
-    w=$(pin "$bench" model "$out/$name.onnx" $b "$secs" onednn 1 | val images_per_s)
+    w=$(pin "$bench" model "$out/$name.onnx" $b "$secs" onednn 1 | val best_images_per_s)
     o=NA; r=NA
     if [ $ort = 1 ]; then
-      o=$(NODE_PATH="$out/node_modules" pin node "$here/bench_ort.js" "$out/$name.onnx" $b "$secs" 1 "$chw" | val images_per_s)
+      o=$(NODE_PATH="$out/node_modules" pin node "$here/bench_ort.js" "$out/$name.onnx" $b "$secs" 1 "$chw" | val best_images_per_s)
       r=$(awk -v a="$w" -v b="$o" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "NA" }')
     fi
     tp=NA; rt=NA
     if [ $torch = 1 ]; then
-      tp=$(pin /usr/bin/python3 "$here/bench_torch.py" "$name" $b "$secs" 1 | val images_per_s)
+      tp=$(pin /usr/bin/python3 "$here/bench_torch.py" "$name" $b "$secs" 1 | val best_images_per_s)
       rt=$(awk -v a="$w" -v b="$tp" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "NA" }')
     fi
     printf "%-16s %5d %11s %11s %11s %9s %10s\n" "$name" $b "$w" "$o" "$tp" "$r" "$rt"
