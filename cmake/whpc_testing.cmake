@@ -3,7 +3,7 @@
 #   MPIEXEC NUMPROC_FLAG N PREFLAGS EXE POSTFLAGS ARGS
 # PROCESSORS tells `ctest -j` how many slots it takes. Root containers need
 # OMPI_ALLOW_RUN_AS_ROOT*, set here as a test property, never in the code.
-set(WHPC_TEST_ENV "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_mpi_yield_when_idle=1;OMPI_MCA_rmaps_base_oversubscribe=1;GDAL_NUM_THREADS=1;OMP_NUM_THREADS=1"
+set(WHPC_TEST_ENV "OMPI_MCA_io=romio321;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_mpi_yield_when_idle=1;OMPI_MCA_rmaps_base_oversubscribe=1;GDAL_NUM_THREADS=1;OMP_NUM_THREADS=1"
     CACHE STRING "Environment of every MPI test")
 
 function(whpc_add_mpi_test name target)

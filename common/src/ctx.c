@@ -46,6 +46,10 @@ int whpc_init(int *argc, char ***argv, const whpc_app_info *info, whpc_ctx_t *ou
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (!initialized) {
+    /* Open MPI 4.1's default MPI-IO component (OMPIO) silently loses parallel HDF5 writes here
+     * (cells read back as 0, corrupt compressed chunks at 2-4 ranks); ROMIO is correct. A user's
+     * own choice in the environment wins. */
+    setenv("OMPI_MCA_io", "romio321", 0);
     int provided, wanted = info && info->thread_multiple ? MPI_THREAD_MULTIPLE : MPI_THREAD_FUNNELED;
     if (MPI_Init_thread(argc, argv, wanted, &provided) != MPI_SUCCESS) {
       fprintf(stderr, "%s: error: MPI_Init failed\n", info && info->name ? info->name : "whpc");
