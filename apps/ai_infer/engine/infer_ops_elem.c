@@ -40,6 +40,61 @@ int infer_run_unary(infer_plan *p, infer_node *n) {
   return INFER_OK;
 }
 
+/* Exp, Log, Sqrt, Abs, Neg, Reciprocal, Floor, Ceil, Erf (float32) */
+int infer_run_math(infer_plan *p, infer_node *n) {
+  const char *nm = opname(n);
+  const infer_value *xv = V(p, n->in[0]);
+  const float *x = xv->data;
+  float *y = V(p, n->out[0])->data;
+  int64_t cnt = infer_numel(xv);
+  int k = !strcmp(nm, "Exp") ? 0 : !strcmp(nm, "Log") ? 1 : !strcmp(nm, "Sqrt") ? 2 : !strcmp(nm, "Abs") ? 3
+        : !strcmp(nm, "Neg") ? 4 : !strcmp(nm, "Reciprocal") ? 5 : !strcmp(nm, "Floor") ? 6 : !strcmp(nm, "Ceil") ? 7 : 8;
+  for (int64_t q = 0; q < cnt; ++q) {
+    float v = x[q];
+    switch (k) {
+    case 0: y[q] = expf(v); break;
+    case 1: y[q] = logf(v); break;
+    case 2: y[q] = sqrtf(v); break;
+    case 3: y[q] = fabsf(v); break;
+    case 4: y[q] = -v; break;
+    case 5: y[q] = 1.0f / v; break;
+    case 6: y[q] = floorf(v); break;
+    case 7: y[q] = ceilf(v); break;
+    default: y[q] = erff(v); break;
+    }
+  }
+  return INFER_OK;
+}
+
+/* Cast between the engine's types (float32, int64; INT32 is held as int64) */
+int infer_check_cast(const infer_node *n, int opset) {
+  INFER_CHECK(n->nin == 1 && n->nout == 1, INFER_EINPUT, "expects 1 input");
+  int64_t to = infer_attr_int(n, "to", 0);
+  INFER_CHECK(to == 1 || to == 6 || to == 7, INFER_EUNSUPPORTED, "cast to type %lld unsupported (FLOAT, INT32, INT64)",
+              (long long)to);
+  return INFER_OK;
+}
+int infer_shape_cast(infer_plan *p, infer_node *n) {
+  const infer_value *x = V(p, n->in[0]);
+  int to = infer_attr_int(n, "to", 1) == 1 ? INFER_F32 : INFER_I64;
+  return infer_set_shape(V(p, n->out[0]), to, x->ndim, x->dim);
+}
+int infer_run_cast(infer_plan *p, infer_node *n) {
+  const infer_value *x = V(p, n->in[0]);
+  infer_value *y = V(p, n->out[0]);
+  int64_t cnt = infer_numel(x);
+  int32_t narrow = infer_attr_int(n, "to", 1) == 6;
+  for (int64_t q = 0; q < cnt; ++q) {
+    if (x->dtype == INFER_F32 && y->dtype == INFER_F32) ((float *)y->data)[q] = ((const float *)x->data)[q];
+    else if (x->dtype == INFER_F32) {
+      int64_t v = (int64_t)((const float *)x->data)[q];
+      ((int64_t *)y->data)[q] = narrow ? (int64_t)(int32_t)v : v;
+    } else if (y->dtype == INFER_F32) ((float *)y->data)[q] = (float)((const int64_t *)x->data)[q];
+    else ((int64_t *)y->data)[q] = narrow ? (int64_t)(int32_t)((const int64_t *)x->data)[q] : ((const int64_t *)x->data)[q];
+  }
+  return INFER_OK;
+}
+
 int infer_check_clip(const infer_node *n, int opset) {
   INFER_CHECK(n->nin >= 1 && n->nin <= 3 && n->nout == 1, INFER_EINPUT, "expects 1-3 inputs");
   return INFER_OK;
@@ -100,7 +155,8 @@ int infer_check_binary(const infer_node *n, int opset) {
 }
 int infer_shape_binary(infer_plan *p, infer_node *n) {
   const infer_value *a = V(p, n->in[0]), *b = V(p, n->in[1]);
-  INFER_CHECK(a->dtype == b->dtype, INFER_EINPUT, "input types differ");
+  INFER_CHECK(a->dtype == b->dtype, !strcmp(opname(n), "Pow") ? INFER_EUNSUPPORTED : INFER_EINPUT,
+              "input types differ");
   int no;
   int64_t o[INFER_MAXDIM];
   char s1[128], s2[128];
@@ -141,12 +197,14 @@ static int run_bin(infer_plan *p, infer_node *n, int op) {
   bcast_strides(a, no, sta);
   bcast_strides(b, no, stb);
   if (total == 0) return INFER_OK;
+  if (op == 5) INFER_CHECK(y->dtype == INFER_F32, INFER_EUNSUPPORTED, "integer Pow unsupported");
   if (y->dtype == INFER_F32) {
     switch (op) {
     case 0: BIN_LOOP(float, x0 + x1); break;
     case 1: BIN_LOOP(float, x0 - x1); break;
     case 2: BIN_LOOP(float, x0 * x1); break;
     case 3: BIN_LOOP(float, x0 / x1); break;
+    case 5: BIN_LOOP(float, powf(x0, x1)); break;
     default: BIN_LOOP(float, x0 >= 0 ? x0 : x0 * x1); break;
     }
   } else {
@@ -166,7 +224,8 @@ static int run_bin(infer_plan *p, infer_node *n, int op) {
 }
 int infer_run_binary(infer_plan *p, infer_node *n) {
   const char *nm = opname(n);
-  return run_bin(p, n, !strcmp(nm, "Add") ? 0 : !strcmp(nm, "Sub") ? 1 : !strcmp(nm, "Mul") ? 2 : 3);
+  return run_bin(p, n, !strcmp(nm, "Add") ? 0 : !strcmp(nm, "Sub") ? 1 : !strcmp(nm, "Mul") ? 2
+                    : !strcmp(nm, "Pow") ? 5 : 3);
 }
 
 int infer_check_prelu(const infer_node *n, int opset) { return infer_check_binary(n, opset); }
@@ -278,9 +337,25 @@ int infer_run_reducemean(infer_plan *p, infer_node *n) {
   double *acc = calloc((size_t)ny + 1, sizeof(double));
   INFER_CHECK(acc, INFER_EMEM, "out of memory");
   const float *x = xv->data;
+  const char *nm = opname(n);
+  /* 0 mean, 1 sum, 2 max, 3 min, 4 prod, 5 sum of squares, 6 L1, 7 L2, 8 log-sum, 9 log-sum-exp */
+  int mode = !strcmp(nm, "ReduceMean") ? 0 : !strcmp(nm, "ReduceSum") ? 1 : !strcmp(nm, "ReduceMax") ? 2
+           : !strcmp(nm, "ReduceMin") ? 3 : !strcmp(nm, "ReduceProd") ? 4 : !strcmp(nm, "ReduceSumSquare") ? 5
+           : !strcmp(nm, "ReduceL1") ? 6 : !strcmp(nm, "ReduceL2") ? 7 : !strcmp(nm, "ReduceLogSum") ? 8 : 9;
+  double init = mode == 2 ? -INFINITY : mode == 3 ? INFINITY : mode == 4 ? 1.0 : 0.0;
+  for (int64_t q = 0; q < ny; ++q) acc[q] = init;
   int64_t idx[INFER_MAXDIM] = {0}, off = 0;
   for (int64_t q = 0; q < nx; ++q) {
-    acc[off] += x[q];
+    double v = x[q];
+    switch (mode) {
+    case 2: acc[off] = v > acc[off] ? v : acc[off]; break;
+    case 3: acc[off] = v < acc[off] ? v : acc[off]; break;
+    case 4: acc[off] *= v; break;
+    case 5: case 7: acc[off] += v * v; break;
+    case 6: acc[off] += fabs(v); break;
+    case 9: acc[off] += exp(v); break;
+    default: acc[off] += v; break;
+    }
     for (int k = xv->ndim - 1; k >= 0; --k) {
       idx[k]++;
       off += ost[k];
@@ -290,8 +365,51 @@ int infer_run_reducemean(infer_plan *p, infer_node *n) {
     }
   }
   float *y = yv->data;
-  for (int64_t q = 0; q < ny; ++q) y[q] = (float)(acc[q] / (double)(cnt ? cnt : 1));
-  if (cnt == 0) for (int64_t q = 0; q < ny; ++q) y[q] = NAN;
+  for (int64_t q = 0; q < ny; ++q) {
+    double a = acc[q];
+    y[q] = (float)(mode == 0 ? (cnt ? a / (double)cnt : NAN) : mode == 7 ? sqrt(a) : mode >= 8 ? log(a) : a);
+  }
   free(acc);
+  return INFER_OK;
+}
+
+int infer_check_argmax(const infer_node *n, int opset) {
+  INFER_CHECK(n->nin == 1 && n->nout == 1, INFER_EINPUT, "expects 1 input");
+  return INFER_OK;
+}
+int infer_shape_argmax(infer_plan *p, infer_node *n) {
+  const infer_value *x = V(p, n->in[0]);
+  INFER_CHECK(x->dtype == INFER_F32, INFER_EUNSUPPORTED, "only float32");
+  int64_t ax, d[INFER_MAXDIM];
+  INFER_CHECK(!norm_axis(infer_attr_int(n, "axis", 0), x->ndim, &ax), INFER_EINPUT, "axis out of range");
+  int keep = (int)infer_attr_int(n, "keepdims", 1), no = 0;
+  for (int k = 0; k < x->ndim; ++k)
+    if (k != ax) d[no++] = x->dim[k];
+    else if (keep) d[no++] = 1;
+  return infer_set_shape(V(p, n->out[0]), INFER_I64, no, d);
+}
+int infer_run_argmax(infer_plan *p, infer_node *n) {
+  const infer_value *xv = V(p, n->in[0]);
+  int64_t ax = 0;
+  norm_axis(infer_attr_int(n, "axis", 0), xv->ndim, &ax);
+  int is_min = !strcmp(opname(n), "ArgMin"), last = (int)infer_attr_int(n, "select_last_index", 0);
+  int64_t outer = 1, len = xv->dim[ax], inner = 1;
+  for (int k = 0; k < xv->ndim; ++k) {
+    if (k < ax) outer *= xv->dim[k];
+    if (k > ax) inner *= xv->dim[k];
+  }
+  const float *x = xv->data;
+  int64_t *y = V(p, n->out[0])->data;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      const float *xs = x + o * len * inner + i;
+      int64_t best = 0;
+      for (int64_t k = 1; k < len; ++k) {
+        float a = xs[k * inner], b = xs[best * inner];
+        int better = is_min ? (last ? a <= b : a < b) : (last ? a >= b : a > b);
+        if (better) best = k;
+      }
+      y[o * inner + i] = best;
+    }
   return INFER_OK;
 }
