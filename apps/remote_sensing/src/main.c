@@ -1,6 +1,7 @@
-/* whpc-remote-sensing: a raster chain (band math, filters, terrain, masks) run block by block
- * over MPI ranks with GDAL; per-rank part files assembled into one COG/GeoTIFF, statistics
- * reduced exactly, optional AI chips. See apps/remote_sensing/README.md. */
+/* whpc-remote-sensing: a raster chain (reprojection, masks, band math, filters, terrain) run
+ * block by block over MPI ranks with GDAL; per-rank part files assembled into one COG/GeoTIFF,
+ * statistics reduced exactly, AI chips and web tiles cut from the product, interrupted runs
+ * resumable. See apps/remote_sensing/README.md. */
 #include <whpc.h>
 
 #include "rs_driver.h"

@@ -7,6 +7,9 @@ d=$1
 rm -rf "$d"
 mkdir -p "$d/ref"
 PY=/usr/bin/python3 # Debian's python: the one with osgeo
+if ! $PY -c "import osgeo.gdal, numpy" 2>/dev/null || ! command -v gdaldem >/dev/null; then
+  echo "skipped: needs /usr/bin/python3 with osgeo + numpy (python3-gdal) and gdal-bin"; exit 77
+fi
 $PY "$here/rs_gen.py" "$d" >/dev/null
 # gdal_calc.py writes NaN where the expression is NaN; the numpy.where keeps those pixels nodata,
 # which is our rule (nodata where an input is nodata or the result is not finite).

@@ -7,6 +7,8 @@ case_=$1; np=$2; data=$3
 here=$(cd "$(dirname "$0")" && pwd)
 exe=$WHPC_BUILD_DIR/apps/remote_sensing/whpc-remote-sensing
 check="/usr/bin/python3 $here/rs_check.py"
+/usr/bin/python3 -c "import osgeo.gdal, numpy" 2>/dev/null || { echo "skipped: needs python3-gdal"; exit 77; }
+[[ -s $data/scene.tif ]] || { echo "skipped: no fixture data in $data"; exit 77; }
 work=$PWD/work/$case_.np$np
 rm -rf "$work"
 mkdir -p "$work"
