@@ -92,8 +92,8 @@ badinput)
   }
   expect 1 "missing.onnx: cannot open" model.path=missing.onnx output.dir=o1
   expect 1 "corrupt.onnx: not a valid ONNX model" model.path=corrupt.onnx output.dir=o2
-  if [ -f /usr/share/libonnx-testdata/data/node/test_abs/model.onnx ]; then
-    expect 1 "node '#0': operator Abs is not supported" model.path=/usr/share/libonnx-testdata/data/node/test_abs/model.onnx output.dir=o0
+  if [ -f /usr/share/libonnx-testdata/data/node/test_cos/model.onnx ]; then
+    expect 1 "node '#0': operator Cos is not supported" model.path=/usr/share/libonnx-testdata/data/node/test_cos/model.onnx output.dir=o0
   fi
   expect 1 "3 bands, the model expects 4" input.path=tiles3 output.dir=o3
   expect 1 "32x32 pixels, the model expects 64x64" input.path=small output.dir=o4
