@@ -43,18 +43,23 @@ static double rs_terrain_pixel(const rs_terrain_opts *o, double we, double sn) {
       return a;
     }
     case RS_HILLSHADE: {
-      double zs = o->z / (8 * o->scale);
-      double az = o->azimuth * RS_DEG2RAD, alt = o->altitude * RS_DEG2RAD;
+      const double *k = o->hs; /* constants precomputed by rs_terrain */
       double x = we / o->ewres, y = sn / o->nsres;
-      double num = 254.0 * (sin(alt) - (y * cos(az) * cos(alt) * zs - x * sin(az) * cos(alt) * zs));
-      double c = num / sqrt(1 + zs * zs * (x * x + y * y));
+      double c = (k[0] - (y * k[1] - x * k[2])) / sqrt(1 + k[3] * (x * x + y * y));
       return (double)(float)(c <= 0.0 ? 1.0 : 1.0 + c);
     }
   }
   return NAN;
 }
 
-void rs_terrain(const rs_terrain_opts *o, const double *in, double *out, int w, int h) {
+void rs_terrain(const rs_terrain_opts *o_in, const double *in, double *out, int w, int h) {
+  /* hillshade: 254 sin(alt), 254 cos(az) cos(alt) zs, 254 sin(az) cos(alt) zs, zs^2 */
+  rs_terrain_opts o_buf = *o_in, *o = &o_buf;
+  double zs = o->z / (8 * o->scale), az = o->azimuth * RS_DEG2RAD, alt = o->altitude * RS_DEG2RAD;
+  o->hs[0] = 254.0 * sin(alt);
+  o->hs[1] = 254.0 * cos(az) * cos(alt) * zs;
+  o->hs[2] = 254.0 * sin(az) * cos(alt) * zs;
+  o->hs[3] = zs * zs;
   for (int i = 0; i < h; i++) {
     double *orow = out + (size_t)i * w;
     if (i == 0 || i == h - 1) {

@@ -16,6 +16,7 @@ typedef struct {
   int trigonometric;     /* aspect as trigonometric angle instead of azimuth */
   int float_arith;       /* 1: window sums in float (gdaldem reads non-16-bit DEMs as Float32) */
   double aspect_flat;    /* value of flat pixels' aspect (gdaldem: the nodata value) */
+  double hs[4];          /* internal: hillshade constants */
 } rs_terrain_opts;
 
 /* Horn (1981) slope / aspect / hillshade, the formulas of gdaldem. Halo 1. */
