@@ -3,10 +3,11 @@
  * from whpc_decomp_rank_box), ranks renumbered x fastest as DMDA expects. So vector entries map
  * one to one onto this rank's owned cells and no data moves before or after a solve.
  *
- * Operator: A = -lap (symmetric positive semi-definite), assembled once. Default solver: CG with
- * geometric multigrid on the DMDA hierarchy (cell-centred Q0 coarsening, Galerkin coarse
- * operators, Chebyshev/Jacobi smoothing, SVD on the coarse grid), overridable through
- * petsc.options. Pure Neumann/periodic problems carry the constant null space. The previous
+ * Operator: A = -lap (symmetric positive semi-definite), assembled through KSPSetComputeOperators
+ * on any DMDA of the hierarchy, so every multigrid level gets the rediscretised operator of its
+ * own spacing. Default solver: CG with geometric multigrid on the DMDA hierarchy (cell-centred Q0
+ * coarsening n -> n/2, V-cycle, 4 Chebyshev/Jacobi smoothing steps, SVD on the coarse grid), overridable
+ * through petsc.options. Pure Neumann/periodic problems carry the constant null space. The previous
  * increment is the initial guess (warm start). */
 #include <petscdmda.h>
 #include <petscksp.h>
@@ -22,14 +23,77 @@
   } while (0)
 
 typedef struct {
+  const proj_params *prm;
+  int ndims;
+  double length[3];
+  long nfine[3];
+} ops_ctx;
+
+typedef struct {
   const proj_grid *g;
   MPI_Comm comm;
   DM da;
-  Mat A;
   Vec x, b;
   KSP ksp;
   MatNullSpace ns;
+  ops_ctx ops;
 } petsc_solver;
+
+/* -lap on the cells of whatever DMDA the KSP (or a multigrid level) has. */
+static PetscErrorCode compute_operator(KSP ksp, Mat J, Mat A, void *vctx) {
+  const ops_ctx *c = vctx;
+  DM da;
+  PetscInt M, N, P, xs, ys, zs, xm, ym, zm;
+  (void)J;
+  PetscCall(KSPGetDM(ksp, &da));
+  PetscCall(DMDAGetInfo(da, NULL, &M, &N, &P, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(da, &xs, &ys, &zs, &xm, &ym, &zm));
+  const PetscInt n[3] = {M, N, c->ndims > 2 ? P : 1};
+  /* PCMG restricts residuals with the transpose of the Q0 interpolation, i.e. it sums the 2^ndims
+   * fine cells of a coarse cell: scale coarse operators by the cell-volume ratio to match */
+  double a[3], vol = 1.0;
+  for (int d = 0; d < c->ndims; d++) vol *= (double)c->nfine[d] / (double)n[d];
+  for (int d = 0; d < c->ndims; d++) a[d] = vol * (double)(n[d] * n[d]) / (c->length[d] * c->length[d]);
+  int singular = 1;
+  for (int f = 0; f < 2 * c->ndims; f++)
+    if (c->prm->bc[f].kind == BC_OUTFLOW) singular = 0;
+  for (PetscInt k = zs; k < zs + zm; k++)
+    for (PetscInt j = ys; j < ys + ym; j++)
+      for (PetscInt i = xs; i < xs + xm; i++) {
+        MatStencil row = {.k = k, .j = j, .i = i, .c = 0}, col[7];
+        PetscScalar val[7];
+        const PetscInt gi[3] = {i, j, k};
+        int nc = 1;
+        double diag = 0.0;
+        for (int d = 0; d < c->ndims; d++)
+          for (int side = 0; side < 2; side++) {
+            const int edge = side ? gi[d] == n[d] - 1 : gi[d] == 0;
+            const proj_bc_kind kind = c->prm->bc[2 * d + side].kind;
+            if (!edge || kind == BC_PERIODIC) {
+              col[nc] = row;
+              if (d == 0) col[nc].i += side ? 1 : -1;
+              if (d == 1) col[nc].j += side ? 1 : -1;
+              if (d == 2) col[nc].k += side ? 1 : -1;
+              val[nc++] = -a[d];
+              diag += a[d];
+            } else if (kind == BC_OUTFLOW) {
+              diag += 2.0 * a[d]; /* phi = 0 on the face: ghost = -phi */
+            }                     /* else Neumann: no flux */
+          }
+        col[0] = row;
+        val[0] = diag;
+        PetscCall(MatSetValuesStencil(A, 1, &row, nc, col, val, INSERT_VALUES));
+      }
+  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  if (singular) {
+    MatNullSpace ns;
+    PetscCall(MatNullSpaceCreate(PetscObjectComm((PetscObject)A), PETSC_TRUE, 0, NULL, &ns));
+    PetscCall(MatSetNullSpace(A, ns));
+    PetscCall(MatNullSpaceDestroy(&ns));
+  }
+  return 0;
+}
 
 static int ownership(whpc_decomp_t dec, const proj_grid *g, int d, PetscInt **l, int *p) {
   int dims[3];
@@ -51,47 +115,6 @@ static int ownership(whpc_decomp_t dec, const proj_grid *g, int d, PetscInt **l,
     return WHPC_RAISE(WHPC_ERR_MPI, "ownership ranges of direction %d do not cover the grid", d);
   }
   *l = v;
-  return WHPC_OK;
-}
-
-static int assemble(petsc_solver *s, const proj_params *prm) {
-  const proj_grid *g = s->g;
-  PCALL(DMCreateMatrix(s->da, &s->A));
-  for (long k = 0; k < g->nl[2]; k++)
-    for (long j = 0; j < g->nl[1]; j++)
-      for (long i = 0; i < g->nl[0]; i++) {
-        MatStencil row, col[7];
-        PetscScalar val[7];
-        const long gi[3] = {g->lo[0] + i, g->lo[1] + j, g->lo[2] + k};
-        row.i = (PetscInt)gi[0];
-        row.j = (PetscInt)gi[1];
-        row.k = (PetscInt)gi[2];
-        row.c = 0;
-        int nc = 1;
-        double diag = 0.0;
-        for (int d = 0; d < g->ndims; d++) {
-          const double a = 1.0 / (g->h[d] * g->h[d]);
-          for (int side = 0; side < 2; side++) {
-            const int edge = side ? gi[d] == g->n[d] - 1 : gi[d] == 0;
-            const proj_bc_kind kind = prm->bc[2 * d + side].kind;
-            if (!edge || kind == BC_PERIODIC) {
-              col[nc] = row;
-              if (d == 0) col[nc].i += side ? 1 : -1;
-              if (d == 1) col[nc].j += side ? 1 : -1;
-              if (d == 2) col[nc].k += side ? 1 : -1;
-              val[nc++] = -a;
-              diag += a;
-            } else if (kind == BC_OUTFLOW) {
-              diag += 2.0 * a; /* phi = 0 on the face: ghost = -phi */
-            }                  /* else Neumann: no flux */
-          }
-        }
-        col[0] = row;
-        val[0] = diag;
-        PCALL(MatSetValuesStencil(s->A, 1, &row, nc, col, val, INSERT_VALUES));
-      }
-  PCALL(MatAssemblyBegin(s->A, MAT_FINAL_ASSEMBLY));
-  PCALL(MatAssemblyEnd(s->A, MAT_FINAL_ASSEMBLY));
   return WHPC_OK;
 }
 
@@ -118,7 +141,9 @@ int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *
   PCALL(DMDAGetCorners(s->da, &xs, &ys, &zs, &xm, &ym, &zm));
   if (xs != g->lo[0] || ys != g->lo[1] || xm != g->nl[0] || ym != g->nl[1] || (g->ndims == 3 && (zs != g->lo[2] || zm != g->nl[2])))
     return WHPC_RAISE(WHPC_ERR_MPI, "the PETSc DMDA does not own the same box as the whpc decomposition");
-  WHPC_CALL(assemble(s, prm));
+  s->ops.prm = prm;
+  s->ops.ndims = g->ndims;
+  for (int d = 0; d < 3; d++) s->ops.length[d] = g->length[d], s->ops.nfine[d] = g->n[d];
   PCALL(DMCreateGlobalVector(s->da, &s->x));
   PCALL(VecDuplicate(s->x, &s->b));
   int singular = 1;
@@ -126,7 +151,6 @@ int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *
     if (prm->bc[f].kind == BC_OUTFLOW) singular = 0;
   if (singular) {
     PCALL(MatNullSpaceCreate(s->comm, PETSC_TRUE, 0, NULL, &s->ns));
-    PCALL(MatSetNullSpace(s->A, s->ns));
   }
   /* Multigrid levels: halve while every rank keeps >= 2 cells per direction and the coarse
    * grid stays >= 4 cells (so the DMDA hierarchy exists on this process grid). */
@@ -151,7 +175,8 @@ int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *
   const char *defaults[][2] = {{"-ksp_type", "cg"},
                                {"-pc_type", "mg"},
                                {"-pc_mg_levels", lev},
-                               {"-pc_mg_galerkin", "both"},
+                               {"-pc_mg_cycle_type", "v"},
+                               {"-mg_levels_ksp_max_it", "4"},
                                {"-mg_levels_ksp_type", "chebyshev"},
                                {"-mg_levels_pc_type", "jacobi"},
                                {"-mg_coarse_pc_type", "redundant"},
@@ -167,12 +192,9 @@ int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *
     if (!has) PCALL(PetscOptionsSetValue(NULL, defaults[i][0], defaults[i][1]));
   }
   PCALL(KSPCreate(s->comm, &s->ksp));
-  /* the DM gives PCMG its hierarchy; other preconditioners (gamg, hypre) must not see an inactive DM */
-  if (is_mg) {
-    PCALL(KSPSetDM(s->ksp, s->da));
-    PCALL(KSPSetDMActive(s->ksp, PETSC_FALSE));
-  }
-  PCALL(KSPSetOperators(s->ksp, s->A, s->A));
+  /* the DM gives PCMG its hierarchy and every level its operator */
+  PCALL(KSPSetDM(s->ksp, s->da));
+  PCALL(KSPSetComputeOperators(s->ksp, compute_operator, &s->ops));
   PCALL(KSPSetTolerances(s->ksp, prm->pressure_rtol, 1e-300, PETSC_DEFAULT, 10000));
   PCALL(KSPSetNormType(s->ksp, KSP_NORM_UNPRECONDITIONED));
   PCALL(KSPSetInitialGuessNonzero(s->ksp, PETSC_TRUE));
@@ -222,7 +244,6 @@ void proj_petsc_destroy(void *impl) {
   if (!s) return;
   KSPDestroy(&s->ksp);
   MatNullSpaceDestroy(&s->ns);
-  MatDestroy(&s->A);
   VecDestroy(&s->x);
   VecDestroy(&s->b);
   DMDestroy(&s->da);
