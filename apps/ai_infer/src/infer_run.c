@@ -54,17 +54,23 @@ static int process_chunk(infer_job *j, infer_chunk *ch) {
     for (long i = 0; i < nb; ++i) /* an unreadable slot is run as zeros and not written */
       if (ch->status[b0 + i]) memset(j->batch + i * per, 0, per * sizeof(float));
     infer_tensor x = {INFER_F32, 4, {p->batch, j->g.c, j->g.h, j->g.w}, j->batch}, y;
-    if (infer_plan_run(j->plan, &x) || infer_plan_output(j->plan, 0, &y)) {
+    whpc_timer_begin(j->ctx, "infer");
+    int erc = infer_plan_run(j->plan, &x) || infer_plan_output(j->plan, 0, &y);
+    whpc_timer_end(j->ctx, "infer");
+    if (erc) {
       rc = WHPC_RAISE(WHPC_ERR_NUMERIC, "%s", infer_error());
       break;
     }
     double t1 = whpc_wtime();
     j->st.t_infer += t1 - t0;
+    whpc_timer_begin(j->ctx, "write");
     rc = write_results(j, ch, b0, nb, &y);
+    whpc_timer_end(j->ctx, "write");
     j->st.t_write += whpc_wtime() - t1;
   }
   if (!rc) {
     double t0 = whpc_wtime();
+    whpc_timer_begin(j->ctx, "write");
     rc = infer_part_sync(j->part);
     if (!rc && fflush(j->skipf)) rc = WHPC_RAISE(WHPC_ERR_IO, "skipped list: write failed");
     if (!rc && p->abort_after > 0 && whpc_rank(j->ctx) == whpc_size(j->ctx) - 1 &&
@@ -75,6 +81,7 @@ static int process_chunk(infer_job *j, infer_chunk *ch) {
       raise(SIGKILL);
     }
     if (!rc) rc = infer_journal_append(j->journal, idx, skipped, ch->count);
+    whpc_timer_end(j->ctx, "write");
     j->st.t_write += whpc_wtime() - t0;
     j->st.items += ch->count;
   }
@@ -96,7 +103,9 @@ int infer_run_loop(infer_job *j) {
   if (!rc) rc = whpc_workqueue_next(wq, &first, &count);
   if (!rc) rc = infer_prefetch_submit(pf, first, count);
   while (!rc) {
+    whpc_timer_begin(j->ctx, "wait_input"); /* time the engine waits for the reader thread */
     infer_chunk *ch = infer_prefetch_wait(pf);
+    whpc_timer_end(j->ctx, "wait_input");
     if (!ch->count) break;
     if (!(rc = whpc_workqueue_next(wq, &first, &count))) rc = infer_prefetch_submit(pf, first, count);
     if (!rc) rc = process_chunk(j, ch);

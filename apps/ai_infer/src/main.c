@@ -181,6 +181,7 @@ int main(int argc, char **argv) {
 
   infer_model *model = NULL;
   infer_job job = {.ctx = ctx, .p = &p};
+  whpc_timer_begin(ctx, "setup");
   WHPC_MAIN(comm, load_model(ctx, &p, &model, &job.g));
   WHPC_MAIN(comm, make_plan(ctx, &p, model, &job.g, &job));
   WHPC_MAIN(comm, whpc_output_prepare(ctx, "ai_infer"));
@@ -200,12 +201,17 @@ int main(int argc, char **argv) {
            items.n, items.n - ntodo, ntodo, whpc_size(ctx), job.g.c, job.g.h, job.g.w, p.batch, p.backend);
   WHPC_MAIN(comm, probe_first(ctx, &p, &job.g, &items, todo, ntodo));
   WHPC_MAIN(comm, open_outputs(ctx, &job));
+  whpc_timer_end(ctx, "setup");
 
   job.it = &items, job.todo = todo, job.ntodo = ntodo;
   double t0 = whpc_wtime();
+  whpc_timer_begin(ctx, "work");
   WHPC_MAIN(comm, infer_run_loop(&job)); /* an error of one rank aborts the job; rerun resumes */
+  whpc_timer_end(ctx, "work");
   MPI_Barrier(comm);
+  whpc_timer_begin(ctx, "merge");
   WHPC_MAIN(comm, finish(ctx, &job, &items, whpc_wtime() - t0));
+  whpc_timer_end(ctx, "merge");
 
   char rp[4200];
   WHPC_MAIN(comm, whpc_report_write(ctx, whpc_output_path(ctx, "report.json", rp, sizeof rp)));
