@@ -31,7 +31,7 @@ int proj_write_fields(whpc_ctx_t ctx, whpc_decomp_t dec, const proj_grid *g, con
   static const char *VL[3] = {"x velocity at cell centres", "y velocity at cell centres",
                               "z velocity at cell centres"};
   int vid[7], nv = 0;
-  rc = whpc_ncio_def_time(f, "s", NULL);
+  rc = whpc_ncio_def_time(f, "seconds since 2000-01-01 00:00:00", NULL); /* simulated time from 0 */
   for (int c = 0; c < g->ndims && !rc; c++) {
     whpc_nc_var v = {VN[c], "m s-1", NULL, VL[c], NULL, WHPC_NC_DOUBLE, 1, 9.96921e36, NULL};
     rc = whpc_ncio_def_var(f, &v, &vid[nv++]);
