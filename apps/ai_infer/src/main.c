@@ -5,6 +5,7 @@
  *   engine, results + journal fsync'ed per chunk) -> rank 0 merges predictions.csv / VRT
  *   -> report.json. Rerunning the same command after a crash processes only what is missing. */
 #include <errno.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,22 @@ static int open_outputs(whpc_ctx_t ctx, infer_job *j) {
   return grc;
 }
 
+/* Ranks on this node x engine.threads against the node's cores: oversubscription makes
+ * OpenMP threads and ranks fight for cores (libwhpc has no node-local helper). */
+static int check_cores(whpc_ctx_t ctx, const infer_params *p) {
+  MPI_Comm node;
+  int local = 1, lrank = 0;
+  WHPC_MPI(MPI_Comm_split_type(whpc_comm(ctx), MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  WHPC_MPI(MPI_Comm_size(node, &local));
+  WHPC_MPI(MPI_Comm_rank(node, &lrank));
+  MPI_Comm_free(&node);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  if (lrank == 0 && cores > 0 && local * p->threads > cores) /* once per node */
+    whpc_log_all(ctx, WHPC_LOG_WARN, "%d ranks x engine.threads = %ld on a node with %ld cores: oversubscribed",
+                 local, p->threads, cores);
+  return WHPC_OK;
+}
+
 /* Per-rank figures to rank 0 (libwhpc has no gather helper). */
 static int gather_stats(whpc_ctx_t ctx, const infer_stats *st, double **all) {
   double mine[8] = {(double)st->items, (double)st->skipped, st->t_read, st->t_prep, st->t_infer, st->t_write,
@@ -177,6 +194,7 @@ int main(int argc, char **argv) {
   WHPC_MAIN(comm, whpc_config_load(ctx, argc, argv));
   WHPC_MAIN(comm, infer_params_read(ctx, &p));
   whpc_set_threads(ctx, (int)p.threads);
+  WHPC_MAIN(comm, check_cores(ctx, &p));
   GDALAllRegister();
 
   infer_model *model = NULL;
