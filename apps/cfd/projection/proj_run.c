@@ -168,14 +168,23 @@ static int step_rk3(solver *sv, double dt) {
       for (int d = 0; d < 3; d++) proj_unknown_range(g, sv->prm, c, d, &b[d], &e[d]);
       const double gk = RK_G[k] * dt, zk = RK_Z[k] * dt, ah = a / g->h[c];
       const long sc = g->stride[c];
-      double *u = s->u[c], *h = s->h[c], *ho = s->hold[c];
-      const double *p = s->p;
+      double *restrict u = s->u[c];
+      const double *restrict h = s->h[c], *restrict ho = s->hold[c], *restrict p = s->p;
+      const long len = e[0] - b[0];
       for (long kk = b[2]; kk < e[2]; kk++)
-        for (long j = b[1]; j < e[1]; j++)
-          for (long i = b[0]; i < e[0]; i++) {
-            const size_t q = proj_at(g, i, j, kk);
-            u[q] += gk * h[q] + zk * ho[q] - ah * (p[q] - p[q - sc]);
-          }
+        for (long j = b[1]; j < e[1]; j++) {
+          const size_t q0 = proj_at(g, b[0], j, kk);
+          if (k == 0) /* z_0 = 0: the previous stage does not enter */
+            for (long n = 0; n < len; n++) {
+              const size_t q = q0 + (size_t)n;
+              u[q] += gk * h[q] - ah * (p[q] - p[q - sc]);
+            }
+          else
+            for (long n = 0; n < len; n++) {
+              const size_t q = q0 + (size_t)n;
+              u[q] += gk * h[q] + zk * ho[q] - ah * (p[q] - p[q - sc]);
+            }
+        }
       double *tmp = s->h[c];
       s->h[c] = s->hold[c];
       s->hold[c] = tmp;
