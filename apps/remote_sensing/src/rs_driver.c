@@ -13,12 +13,25 @@
 #include "rs_pipeline.h"
 #include "rs_tiles.h"
 
+/* Journal record of a block: [band statistics][histogram counts][zonal statistics]. */
+static int rs_hist_len(const rs_job *job) { return job->has_hist ? job->out.nbands * job->hist_bins : 0; }
+static long rs_zone_len(const rs_job *job) {
+  return job->zones_band >= 0 ? (long)job->out.nbands * job->nzones * RS_STAT_FIELDS : 0;
+}
+static long rs_record_len(const rs_job *job) {
+  return (long)job->out.nbands * RS_STAT_FIELDS + rs_hist_len(job) + rs_zone_len(job);
+}
+
 /* Add a block's statistics record to the run's partials and histogram. */
 static void rs_record_apply(const rs_job *job, rs_result *res, long b, const double *rec, const long long *bh) {
   int nb = job->out.nbands;
   memcpy(res->parts + (size_t)b * nb * RS_STAT_FIELDS, rec, sizeof(double) * (size_t)nb * RS_STAT_FIELDS);
   if (job->has_hist)
     for (int i = 0; i < nb * job->hist_bins; i++) res->hist[i] += bh[i];
+  long nzl = rs_zone_len(job);
+  if (nzl)
+    memcpy(res->zparts + (size_t)b * nzl, rec + (size_t)nb * RS_STAT_FIELDS + rs_hist_len(job),
+           sizeof(double) * (size_t)nzl);
 }
 
 /* One block: chain, write into the part file, statistics partial of the stored values. */
@@ -33,7 +46,7 @@ static int rs_do_block(whpc_ctx_t ctx, rs_job *job, rs_workspace *ws, GDALDatase
     char path[4200];
     rs_part_path(job, me, path, sizeof path);
     int rc = rs_part_create(path, &job->out, part);
-    if (!rc) rc = rs_journal_open(job, me, nb * RS_STAT_FIELDS + (job->has_hist ? nb * job->hist_bins : 0), jr);
+    if (!rc) rc = rs_journal_open(job, me, (int)rs_record_len(job), jr);
     if (rc) whpc_timer_end(ctx, "write");
     WHPC_CALL(rc);
   }
@@ -54,13 +67,16 @@ static int rs_do_block(whpc_ctx_t ctx, rs_job *job, rs_workspace *ws, GDALDatase
   int nh = job->has_hist ? nb * job->hist_bins : 0;
   double *rec = res->jrec;
   long long *bh = res->hist_block;
-  memset(rec, 0, sizeof(double) * (size_t)(nb * RS_STAT_FIELDS + nh));
+  memset(rec, 0, sizeof(double) * (size_t)rs_record_len(job));
   if (nh) memset(bh, 0, sizeof(long long) * (size_t)nh);
   if (job->stats) {
     whpc_timer_begin(ctx, "op.stats");
     for (int k = 0; k < nb; k++)
       rs_stats_block(ws->result[k], (long)w * h, rec + (size_t)k * RS_STAT_FIELDS,
                      nh ? bh + (size_t)k * job->hist_bins : NULL, job->hist_bins, job->hist_min, job->hist_max);
+    for (int k = 0; k < nb && job->zones_band >= 0; k++)
+      rs_stats_zonal_block(ws->result[k], ws->zones, (long)w * h, job->nzones,
+                           rec + (size_t)nb * RS_STAT_FIELDS + nh + (size_t)k * job->nzones * RS_STAT_FIELDS);
     whpc_timer_end(ctx, "op.stats");
   }
   rs_record_apply(job, res, b, rec, bh);
@@ -88,7 +104,8 @@ int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
    * reads the same journals; the agreement below keeps anyone from writing before all have read. */
   unsigned char *done;
   WHPC_MALLOC(done, job->nblocks);
-  int nh = job->has_hist ? nb * job->hist_bins : 0, nvals = nb * RS_STAT_FIELDS + nh, maxa = -1, global;
+  int nh = rs_hist_len(job), nvals = (int)rs_record_len(job), maxa = -1, global;
+  if (job->zones_band >= 0) WHPC_MALLOC(res->zparts, (size_t)job->nblocks * rs_zone_len(job));
   WHPC_MALLOC(res->jrec, nvals);
   WHPC_MALLOC(res->hist_block, nh);
   if (job->resume) {
@@ -166,6 +183,9 @@ int rs_assemble_product(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
     for (int k = 0; k < nb; k++)
       rs_stats_combine(res->parts + (size_t)k * RS_STAT_FIELDS, job->nblocks, (long)nb * RS_STAT_FIELDS,
                        &res->stats[k]);
+    if (job->zones_band >= 0)
+      WHPC_MPI(MPI_Allreduce(MPI_IN_PLACE, res->zparts, (int)(job->nblocks * rs_zone_len(job)), MPI_DOUBLE, MPI_SUM,
+                             comm));
   }
   int rc = WHPC_OK, global;
   if (whpc_rank(ctx) == 0) {
@@ -333,6 +353,28 @@ static void rs_report_fill(whpc_ctx_t ctx, rs_job *job, rs_result *res, const do
   }
 }
 
+/* Zonal statistics as CSV (rank 0): band,zone,count,min,max,mean,std,sum; zones without pixels
+ * are left out. Partials combined in block order, like the band statistics. */
+static int rs_zones_write(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
+  char path[4200];
+  whpc_output_path(ctx, "zones.csv", path, sizeof path);
+  whpc_file wf;
+  WHPC_CALL(whpc_file_open(&wf, path));
+  fprintf(wf.fp, "band,zone,count,min,max,mean,std,sum\n");
+  long nzl = rs_zone_len(job);
+  for (int k = 0; k < job->out.nbands; k++)
+    for (int z = 0; z < job->nzones; z++) {
+      rs_band_stats st;
+      rs_stats_combine(res->zparts + ((size_t)k * job->nzones + z) * RS_STAT_FIELDS, job->nblocks, nzl, &st);
+      if (st.count > 0)
+        fprintf(wf.fp, "%d,%d,%.0f,%.17g,%.17g,%.17g,%.17g,%.17g\n", k + 1, z, st.count, st.min, st.max, st.mean,
+                st.std, st.sum);
+    }
+  WHPC_CALL(whpc_file_commit(&wf));
+  whpc_report_add_output(ctx, path);
+  return WHPC_OK;
+}
+
 /* Histogram as CSV (rank 0): band,bin,lo,hi,count. */
 static int rs_hist_write(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   char path[4200];
@@ -363,6 +405,7 @@ int rs_finish(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   if (whpc_rank(ctx) == 0) {
     rs_report_fill(ctx, job, res, rates, blocks);
     if (job->has_hist) rc = rs_hist_write(ctx, job, res);
+    if (!rc && job->zones_band >= 0) rc = rs_zones_write(ctx, job, res);
   }
   free(all);
   free(rates);
@@ -387,6 +430,7 @@ void rs_result_free(rs_result *res) {
   free(res->parts);
   free(res->hist);
   free(res->hist_block);
+  free(res->zparts);
   free(res->jrec);
   free(res->stats);
   memset(res, 0, sizeof *res);

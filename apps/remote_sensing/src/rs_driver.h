@@ -12,6 +12,7 @@ typedef struct {
   long long *hist_block; /* one block's histogram */
   double *jrec;          /* one block's journal record */
   rs_band_stats *stats;  /* per output band, combined */
+  double *zparts;        /* zonal partials [block][band][zone][RS_STAT_FIELDS] */
   long blocks_local;
   double pixels_local, busy_local; /* pixels written and seconds spent in the block loop */
   double t_start, t_blocks_done, t_product_done;

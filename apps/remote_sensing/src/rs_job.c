@@ -70,6 +70,9 @@ const whpc_cfg_key rs_keys[] = {
     {"stats.hist_bins", WHPC_CFG_INT, "256", "", 1, 1 << 20, NULL, "histogram bins"},
     {"stats.hist_range", WHPC_CFG_REAL_LIST, "", "", WHPC_CFG_ANY, NULL,
      "lo,hi of the histogram (empty: no histogram)"},
+    {"stats.zones_band", WHPC_CFG_INT, "0", "", 0, 100000, NULL,
+     "input band (1-based) of integer class ids for zonal statistics per class and product band (0 = none)"},
+    {"stats.zones_max", WHPC_CFG_INT, "256", "", 1, 65536, NULL, "class ids 0..zones_max-1 are counted"},
     {"chips.size", WHPC_CFG_INT, "0", "px", 0, 65536, NULL, "AI chip edge (0 = no chips)"},
     {"chips.overlap", WHPC_CFG_INT, "0", "px", 0, 65535, NULL, "overlap between neighbouring chips"},
     {"chips.dir", WHPC_CFG_STRING, "chips", "", WHPC_CFG_ANY, NULL, "chip directory inside output.dir"},
@@ -349,6 +352,15 @@ static int rs_setup_stats_chips(whpc_ctx_t ctx, rs_job *job) {
   if (nr == 2) job->hist_min = r[0], job->hist_max = r[1];
   free(r);
   job->hist_bins = (int)bins;
+  long zb, zm;
+  WHPC_CALL(whpc_config_get_int(ctx, "stats.zones_band", &zb));
+  WHPC_CALL(whpc_config_get_int(ctx, "stats.zones_max", &zm));
+  if (zb > job->in.nbands)
+    return whpc_config_error(ctx, "stats.zones_band", "band %ld out of range (the input has %d bands)", zb,
+                             job->in.nbands);
+  job->zones_band = job->stats && zb > 0 ? (int)zb - 1 : -1;
+  job->nzones = (int)zm;
+  if (job->zones_band >= 0) job->need[job->zones_band] = 1;
   WHPC_CALL(whpc_config_get_int(ctx, "chips.size", &cs));
   WHPC_CALL(whpc_config_get_int(ctx, "chips.overlap", &co));
   WHPC_CALL(whpc_config_get_string(ctx, "chips.dir", &job->chip_dir));

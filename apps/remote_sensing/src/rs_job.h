@@ -51,6 +51,7 @@ typedef struct {
   long crash_after; /* tests: each rank kills itself after this many blocks (0 = never) */
   const char *compress;
   int stats, hist_bins, has_hist;
+  int zones_band, nzones; /* zonal statistics: 0-based stack band of class ids (-1 = none), ids 0..nzones-1 */
   double hist_min, hist_max;
   int chip_size, chip_overlap;
   const char *chip_dir;

@@ -24,6 +24,7 @@ int rs_workspace_create(const rs_job *job, rs_workspace *ws) {
   WHPC_MALLOC(ws->result, job->out.nbands);
   for (int i = 0; i < job->out.nbands; i++) WHPC_MALLOC(ws->result[i], (size_t)job->block * job->block);
   WHPC_MALLOC(ws->scratch, (size_t)job->block * job->block * 8);
+  if (job->zones_band >= 0) WHPC_MALLOC(ws->zones, (size_t)job->block * job->block);
   return WHPC_OK;
 }
 
@@ -34,6 +35,7 @@ void rs_workspace_free(rs_workspace *ws) {
   for (int i = 0; ws->result && i < ws->nres; i++) free(ws->result[i]);
   free(ws->result);
   free(ws->scratch);
+  free(ws->zones);
   memset(ws, 0, sizeof *ws);
 }
 
@@ -55,6 +57,9 @@ int rs_block_run(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace *ws, lo
     if (job->need[k]) rc = rs_input_read(in, k, x0 - H, y0 - H, W, Hh, cur[k]);
   whpc_timer_end(ctx, job->warp.enabled ? "warp" : "read");
   WHPC_CALL(rc);
+  if (job->zones_band >= 0) /* class ids as read, before masks and ops */
+    for (int i = 0; i < h; i++)
+      memcpy(ws->zones + (size_t)i * w, cur[job->zones_band] + (size_t)(i + H) * W + H, (size_t)w * sizeof(double));
 
   whpc_timer_begin(ctx, "op.mask");
   if (job->qa_band >= 0) {

@@ -13,6 +13,7 @@ typedef struct {
   int nres;
   double **result;   /* out.nbands cropped bands of the block */
   void *scratch;     /* output-type conversion */
+  double *zones;     /* class ids of the block (zonal statistics) */
 } rs_workspace;
 
 int rs_workspace_create(const rs_job *job, rs_workspace *ws);

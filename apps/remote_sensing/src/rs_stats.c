@@ -2,6 +2,7 @@
 #include "rs_stats.h"
 
 #include <math.h>
+#include <stddef.h>
 
 void rs_stats_block(const double *v, long n, double *part, long long *hist, int nbins, double hmin,
                     double hmax) {
@@ -53,4 +54,27 @@ void rs_stats_combine(const double *parts, long nblocks, long stride, rs_band_st
   out->max = n > 0 ? mx : NAN;
   out->mean = n > 0 ? mean : NAN;
   out->std = n > 0 ? sqrt(m2 / n) : NAN;
+}
+
+void rs_stats_zonal_block(const double *v, const double *zone, long n, int nz, double *parts) {
+  for (int z = 0; z < nz; z++) {
+    double *p = parts + (size_t)z * RS_STAT_FIELDS;
+    p[0] = 0, p[1] = INFINITY, p[2] = -INFINITY, p[3] = 0, p[4] = 0;
+  }
+  for (long i = 0; i < n; i++) {
+    double x = v[i], zz = zone[i];
+    if (isnan(x) || !(zz >= 0 && zz < nz)) continue;
+    double *p = parts + (size_t)zz * RS_STAT_FIELDS;
+    p[0] += 1;
+    p[3] += x;
+    if (x < p[1]) p[1] = x;
+    if (x > p[2]) p[2] = x;
+  }
+  for (long i = 0; i < n; i++) { /* second pass: M2 about each zone's block mean */
+    double x = v[i], zz = zone[i];
+    if (isnan(x) || !(zz >= 0 && zz < nz)) continue;
+    double *p = parts + (size_t)zz * RS_STAT_FIELDS;
+    double d = x - p[3] / p[0];
+    p[4] += d * d;
+  }
 }

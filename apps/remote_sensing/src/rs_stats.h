@@ -17,6 +17,9 @@ typedef struct {
  * [0, nbins): GDAL's GetHistogram binning (hmax itself is out of range, as in GDAL). */
 void rs_stats_block(const double *v, long n, double *part, long long *hist, int nbins, double hmin,
                     double hmax);
+/* Zonal partials: parts[z * RS_STAT_FIELDS ...] for zone ids z = 0..nz-1 (zone[p] an integer
+ * value; NaN or outside [0, nz) is no zone); pixels with NaN v are skipped. */
+void rs_stats_zonal_block(const double *v, const double *zone, long n, int nz, double *parts);
 /* Combine nblocks partials (stride RS_STAT_FIELDS) in block order. */
 void rs_stats_combine(const double *parts, long nblocks, long stride, rs_band_stats *out);
 

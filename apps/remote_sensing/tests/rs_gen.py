@@ -5,6 +5,7 @@ scene.tif     4-band uint16 (blue, green, red, nir), 700 x 520, EPSG:32650, 30 m
               nodata 0 in a rectangle and in scattered specks
 qa.tif        1-band uint8 QA on the same grid (bit 3 = cloud)
 dem.tif       float32 DEM 610 x 450, nodata -9999 in a disc; dem16.tif the same as int16
+zones.tif     uint8 classes 0..9 (255 nodata) for zonal statistics
 date2.tif     nir of a second date (changes in two rectangles)
 wrongcrs.tif  scene grid in EPSG:32651; wronggrid.tif a 700 x 500 grid
 truncated.tif scene.tif cut to 60 % of its bytes; corrupt.tif random bytes
@@ -81,6 +82,12 @@ d2 = np.clip(d2, 1, 65535).astype(np.uint16)
 d2[hole] = 0
 d2[0:20, 0:30] = 0  # nodata only in date 2
 write("date2.tif", [d2], gdal.GDT_UInt16, 0)
+
+# land-cover classes 0..9 for zonal statistics, 255 = nodata
+zones = ((x // 90).astype(np.int64) + 3 * (y // 110).astype(np.int64)) % 10
+zones = zones.astype(np.uint8)
+zones[450:, 600:] = 255
+write("zones.tif", [zones], gdal.GDT_Byte, 255)
 
 write("wrongcrs.tif", [bands[0]], gdal.GDT_UInt16, 0, epsg=32651)
 write("wronggrid.tif", [bands[0][:500]], gdal.GDT_UInt16, 0)

@@ -194,6 +194,32 @@ ds = gdal.Open(sys.argv[1])
 assert ds.RasterXSize == 256 and ds.RasterCount == 2, (ds.RasterXSize, ds.RasterCount)
 print('tile 256 x 256, gray + alpha')" "$work/out/tiles/$(head -1 "$work/ours.list")" || exit 1
     ;;
+  zones) # zonal statistics of NDVI over a class raster vs numpy
+    run "input.files=$data/scene.tif,$data/zones.tif" "rs.expr=ndvi(B4, B3)" stats.zones_band=5 stats.zones_max=16 \
+      rs.format=gtiff
+    /usr/bin/python3 - "$data" "$out" "$work/out/zones.csv" <<'EOF' || exit 1
+import csv, sys
+import numpy as np
+from osgeo import gdal
+d, out, zcsv = sys.argv[1:4]
+dz = gdal.Open(d + "/zones.tif"); z = dz.ReadAsArray()
+dp = gdal.Open(out); v = dp.ReadAsArray().astype(np.float64)
+ok = (v != -9999) & (z != 255)
+rows = {int(r["zone"]): r for r in csv.DictReader(open(zcsv)) if r["band"] == "1"}
+for c in range(10):
+    x = v[ok & (z == c)]
+    r = rows[c]
+    # count/min/max exact; mean 1e-12 and std 1e-10 relative (block-ordered vs numpy pairwise sums)
+    for name, got, want, tol in [("count", float(r["count"]), x.size, 0), ("min", float(r["min"]), x.min(), 0),
+                                 ("max", float(r["max"]), x.max(), 0), ("mean", float(r["mean"]), x.mean(), 1e-12),
+                                 ("std", float(r["std"]), x.std(), 1e-10)]:
+        if abs(got - want) > tol * abs(want):
+            sys.exit(f"FAIL: zone {c} {name} {got!r} != numpy {want!r}")
+if set(rows) != set(range(10)):
+    sys.exit(f"FAIL: zones {sorted(rows)}")
+print("zonal statistics of 10 classes equal numpy")
+EOF
+    ;;
   chips)
     run "rs.ops=none" chips.size=64 chips.overlap=16 rs.format=gtiff
     $check chips "$work/out" "$out" || exit 1
