@@ -3,6 +3,10 @@
 #include <math.h>
 #include "proj.h"
 
+/* Maximum that keeps a NaN (as +inf, which also survives MPI_MAX): fmax would drop it and hide
+ * a blow-up. */
+static inline double max_keep_nan(double m, double v) { return v > m ? v : (v != v ? INFINITY : m); }
+
 /* Flux of component c through the d-face between samples q and q + e_d (conservative form). */
 static inline double conv_flux(const proj_grid *g, const proj_params *prm, double *const u[3], int c, int d,
                                size_t q) {
@@ -127,7 +131,7 @@ double proj_max_abs(const proj_grid *g, const double *f) {
   double m = 0.0;
   for (long k = 0; k < g->nl[2]; k++)
     for (long j = 0; j < g->nl[1]; j++)
-      for (long i = 0; i < g->nl[0]; i++) m = fmax(m, fabs(f[proj_at(g, i, j, k)]));
+      for (long i = 0; i < g->nl[0]; i++) m = max_keep_nan(m, fabs(f[proj_at(g, i, j, k)]));
   return m;
 }
 
@@ -139,7 +143,8 @@ double proj_local_cfl_rate(const proj_grid *g, double *const u[3]) {
         const size_t q = proj_at(g, i, j, k);
         double r = 0.0;
         for (int c = 0; c < g->ndims; c++) r += fmax(fabs(u[c][q]), fabs(u[c][q + g->stride[c]])) / g->h[c];
-        m = fmax(m, r);
+        if (u[0][q] != u[0][q] || u[1][q] != u[1][q]) r = INFINITY;
+        m = max_keep_nan(m, r);
       }
   return m;
 }
@@ -168,7 +173,7 @@ double proj_max_change(const proj_grid *g, const proj_params *prm, double *const
       for (long j = b[1]; j < e[1]; j++)
         for (long i = b[0]; i < e[0]; i++) {
           const size_t q = proj_at(g, i, j, k);
-          m = fmax(m, fabs(u[c][q] - uold[c][q]));
+          m = max_keep_nan(m, fabs(u[c][q] - uold[c][q]));
         }
   }
   return m;

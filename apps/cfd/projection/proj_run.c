@@ -138,9 +138,13 @@ static int compute_dt(solver *sv, double *dt) {
   const proj_params *prm = sv->prm;
   double rate = proj_local_cfl_rate(&sv->g, sv->s.u);
   WHPC_CALL(proj_allreduce_max(sv->dec, &rate, 1));
-  if (!isfinite(rate))
-    return WHPC_RAISE(WHPC_ERR_NUMERIC, "velocity is not finite at step %ld (t = %g): unstable, lower time.cfl",
-                      sv->s.step, sv->s.t);
+  if (!isfinite(rate)) {
+    /* the reduced value is the same on every rank: a collective error, printed once */
+    int rc = WHPC_RAISE(WHPC_ERR_NUMERIC, "velocity is not finite at step %ld (t = %g): unstable, lower time.cfl%s",
+                        sv->s.step, sv->s.t, prm->dt_fixed > 0 ? " or time.dt" : "");
+    whpc_err_set_collective(1);
+    return rc;
+  }
   if (prm->dt_fixed > 0) {
     *dt = prm->dt_fixed;
     return WHPC_OK;
@@ -199,9 +203,12 @@ static int step_rk3(solver *sv, double dt) {
   double change = proj_max_change(g, sv->prm, s->u, s->uold);
   WHPC_CALL(proj_allreduce_max(sv->dec, &change, 1));
   sv->residual = change / dt;
-  if (!isfinite(sv->residual))
-    return WHPC_RAISE(WHPC_ERR_NUMERIC, "velocity is not finite at step %ld (t = %g): unstable, lower time.cfl",
-                      s->step, s->t);
+  if (!isfinite(sv->residual)) {
+    int rc = WHPC_RAISE(WHPC_ERR_NUMERIC, "velocity is not finite at step %ld (t = %g): unstable, lower time.cfl%s",
+                        s->step, s->t, sv->prm->dt_fixed > 0 ? " or time.dt" : "");
+    whpc_err_set_collective(1);
+    return rc;
+  }
   return WHPC_OK;
 }
 

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Bad input: exit status 1 and a one-line error naming the key/value (issue 4 list).
+# Bad input: exit status 1 and a one-line error naming the key/value (issue 4 list); a blow-up:
+# exit status 2 naming the step.
 set -u
 exe=$1; src=$2; out=$PWD/proj_bad
 rm -rf "$out"; mkdir -p "$out"
 ini="$src/apps/cfd/examples/cavity_re100.ini"
 fail=0
-check() { # np expected-regex args...
-  local np=$1 re=$2; shift 2
+check() { # np expected-regex args... (expects exit 1)
+  checkrc 1 "$@"
+}
+checkrc() { # exit-code np expected-regex args...
+  local want=$1 np=$2 re=$3; shift 3
   $WHPC_MPIEXEC $WHPC_NUMPROC_FLAG "$np" "$exe" "$ini" output.dir="$out/run" "$@" > "$out/stdout" 2> "$out/stderr"
   local rc=$?
   local lines; lines=$(grep -c "error" "$out/stderr")
-  if [[ $rc -ne 1 ]] || ! grep -Eq "$re" "$out/stderr" || [[ $lines -ne 1 ]]; then
-    echo "FAILED ($*): exit $rc, expected 1 and one line matching /$re/; stderr:"; cat "$out/stderr"; fail=1
+  if [[ $rc -ne $want ]] || ! grep -Eq "$re" "$out/stderr" || [[ $lines -ne 1 ]]; then
+    echo "FAILED ($*): exit $rc, expected $want and one line matching /$re/; stderr:"; cat "$out/stderr"; fail=1
   else
     echo "ok ($*): $(grep error "$out/stderr")"
   fi
@@ -24,4 +28,5 @@ check 1 "time\.cfl.*1\.5.*out of range" time.cfl=1.5
 check 4 "3 cells in x cannot be split over 4 ranks" grid.n=3,8 grid.dims=4,1
 check 1 "periodic must be set on both" bc.xlo=periodic
 check 1 "pressure\.solver.*fft.*petsc" bc.xhi=outflow
+checkrc 2 2 "not finite at step [0-9]+.*time\.dt" grid.n=32,32 time.dt=0.5
 exit $fail
