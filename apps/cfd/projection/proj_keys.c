@@ -124,9 +124,15 @@ int proj_params_read(whpc_ctx_t ctx, proj_params *prm) {
     const char *word;
     WHPC_CALL(whpc_config_get_enum(ctx, FACE_KEYS[f], &idx, &word));
     if (idx > 0) {
-      prm->bc[f].kind = (proj_bc_kind)(idx - 1);
-      if (prm->bc[f].kind == BC_INFLOW && !prm->bc[f].profile && prm->bc[f].vel[f / 2] == 0)
-        prm->bc[f].vel[f / 2] = (f % 2) ? -1.0 : 1.0; /* unit inflow unless bc.velocity says otherwise */
+      proj_face_bc *b = &prm->bc[f];
+      const proj_bc_kind was = b->kind, kind = (proj_bc_kind)(idx - 1);
+      b->kind = kind;
+      if (kind != was) { /* a changed face forgets the case's values (lid speed, exact profile) */
+        b->profile = 0;
+        b->vel[0] = b->vel[1] = b->vel[2] = 0.0;
+      }
+      if (kind == BC_INFLOW && !b->profile && b->vel[f / 2] == 0)
+        b->vel[f / 2] = (f % 2) ? -1.0 : 1.0; /* unit inflow unless bc.velocity says otherwise */
     }
   }
   WHPC_CALL(whpc_config_get_real_list(ctx, "bc.velocity", &v, &nv));
