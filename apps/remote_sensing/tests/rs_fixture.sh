@@ -25,4 +25,10 @@ calc -A "$d/scene.tif" --A_band=1 -B "$d/scene.tif" --B_band=2 --outfile="$d/ref
 for dem in dem dem16; do
   for m in slope aspect hillshade; do gdaldem $m -q "$d/$dem.tif" "$d/ref/${dem}_$m.tif"; done
 done
+# gdalwarp -et 0 references of the warp case (downsampling bilinear/cubic is made by the test
+# itself, with the kernel scale our run reports)
+for spec in "near 25" "bilinear 25" "near 45"; do
+  set -- $spec
+  gdalwarp -q -overwrite -et 0 -t_srs EPSG:32651 -tr $2 $2 -r $1 "$d/scene.tif" "$d/ref/warp_$1_$2.tif"
+done
 echo "fixture ready in $d"
