@@ -65,7 +65,6 @@ const infer_op infer_ops[] = {
     OP2("Reciprocal", unary, unary, math),
     OP2("Floor", unary, unary, math),
     OP2("Ceil", unary, unary, math),
-    OP2("Erf", unary, unary, math),
 };
 const int infer_nops = (int)(sizeof infer_ops / sizeof infer_ops[0]);
 

@@ -40,7 +40,7 @@ int infer_run_unary(infer_plan *p, infer_node *n) {
   return INFER_OK;
 }
 
-/* Exp, Log, Sqrt, Abs, Neg, Reciprocal, Floor, Ceil, Erf (float32) */
+/* Exp, Log, Sqrt, Abs, Neg, Reciprocal, Floor, Ceil (float32) */
 int infer_run_math(infer_plan *p, infer_node *n) {
   const char *nm = opname(n);
   const infer_value *xv = V(p, n->in[0]);
@@ -48,7 +48,7 @@ int infer_run_math(infer_plan *p, infer_node *n) {
   float *y = V(p, n->out[0])->data;
   int64_t cnt = infer_numel(xv);
   int k = !strcmp(nm, "Exp") ? 0 : !strcmp(nm, "Log") ? 1 : !strcmp(nm, "Sqrt") ? 2 : !strcmp(nm, "Abs") ? 3
-        : !strcmp(nm, "Neg") ? 4 : !strcmp(nm, "Reciprocal") ? 5 : !strcmp(nm, "Floor") ? 6 : !strcmp(nm, "Ceil") ? 7 : 8;
+        : !strcmp(nm, "Neg") ? 4 : !strcmp(nm, "Reciprocal") ? 5 : !strcmp(nm, "Floor") ? 6 : 7;
   for (int64_t q = 0; q < cnt; ++q) {
     float v = x[q];
     switch (k) {
@@ -59,8 +59,7 @@ int infer_run_math(infer_plan *p, infer_node *n) {
     case 4: y[q] = -v; break;
     case 5: y[q] = 1.0f / v; break;
     case 6: y[q] = floorf(v); break;
-    case 7: y[q] = ceilf(v); break;
-    default: y[q] = erff(v); break;
+    default: y[q] = ceilf(v); break;
     }
   }
   return INFER_OK;
