@@ -10,7 +10,7 @@ typedef struct {
   long *bands; int nbands;       /* 1-based band numbers, nbands = 0: all */
   double scale;
   double *mean, *std; int nmean, nstd;
-  long threads, batch, chunk, topk, abort_after;
+  long threads, batch, chunk, topk, abort_after, readers;
   int prefetch, skip_errors, dynamic;
 } infer_params;
 
@@ -40,9 +40,10 @@ int infer_items_list(whpc_ctx_t ctx, const char *input, infer_items *it);
 void infer_items_free(infer_items *it);
 
 /* Decode + preprocess one input into out (C*H*W floats). Not collective, thread-safe.
- * Returns WHPC_ERR_INPUT with a message naming the file for an unreadable/wrong item. */
+ * Returns WHPC_ERR_INPUT with a one-line message naming the file in msg (INFER_MSG bytes). */
+#define INFER_MSG 512
 int infer_input_load(const infer_params *p, const infer_geom *g, const char *path, float *out,
-                     infer_georef *geo, double *t_read, double *t_prep);
+                     infer_georef *geo, double *t_read, double *t_prep, char *msg);
 void infer_georef_free(infer_georef *g);
 
 /* Resume journal: each rank appends "D index id" / "S index reason" lines after the results
@@ -69,7 +70,7 @@ typedef struct {
   long first, count;      /* positions in the todo list */
   float *data;            /* count * C*H*W */
   int *status;            /* 0 ok, else error code (message in msg) */
-  char (*msg)[512];
+  char (*msg)[INFER_MSG];
   infer_georef *geo;
   double t_read, t_prep;
 } infer_chunk;

@@ -4,6 +4,7 @@
  * listing broadcast. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,23 +152,34 @@ static int is_npy(const infer_params *p, const char *path) {
   return l > 4 && !strcmp(path + l - 4, ".npy");
 }
 
-static int load_npy(const infer_params *p, const infer_geom *g, const char *path, float *out) {
+/* Decoding runs on reader threads: errors go to the caller's buffer (INFER_MSG bytes), not
+ * to libwhpc's process-wide error state. */
+static int ifail(char *msg, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int ifail(char *msg, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, INFER_MSG, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+static int load_npy(const infer_params *p, const infer_geom *g, const char *path, float *out, char *msg) {
   infer_tensor t;
   int rc = infer_npy_read(path, 1, &t);
-  WHPC_CHECK(!rc, WHPC_ERR_INPUT, "%s", infer_error());
+  if (rc) return ifail(msg, WHPC_ERR_INPUT, "%s", infer_error());
   int off = t.ndim == 4 ? 1 : 0;
   int ok = (t.ndim == 3 || (t.ndim == 4 && t.dim[0] == 1));
   long C = ok ? (long)t.dim[off] : 0, H = ok ? (long)t.dim[off + 1] : 0, W = ok ? (long)t.dim[off + 2] : 0;
   if (!ok || H != g->h || W != g->w || (p->nbands == 0 && C != g->c)) {
     free(t.data);
-    return WHPC_RAISE(WHPC_ERR_INPUT, "%s: tensor shape must be [%d,%d,%d] (C,H,W), got rank %d [%ld,%ld,%ld]",
+    return ifail(msg, WHPC_ERR_INPUT, "%s: tensor shape must be [%d,%d,%d] (C,H,W), got rank %d [%ld,%ld,%ld]",
                       path, p->nbands ? p->nbands : g->c, g->h, g->w, t.ndim, C, H, W);
   }
   for (int c = 0; c < g->c; ++c) {
     long b = p->nbands ? p->bands[c] - 1 : c;
     if (b >= C) {
       free(t.data);
-      return WHPC_RAISE(WHPC_ERR_INPUT, "%s: input.bands asks for band %ld, the tensor has %ld", path, b + 1, C);
+      return ifail(msg, WHPC_ERR_INPUT, "%s: input.bands asks for band %ld, the tensor has %ld", path, b + 1, C);
     }
     memcpy(out + (size_t)c * g->h * g->w, (float *)t.data + (size_t)b * H * W, (size_t)H * W * sizeof(float));
   }
@@ -175,7 +187,8 @@ static int load_npy(const infer_params *p, const infer_geom *g, const char *path
   return WHPC_OK;
 }
 
-static int load_gdal(const infer_params *p, const infer_geom *g, const char *path, float *out, infer_georef *geo) {
+static int load_gdal(const infer_params *p, const infer_geom *g, const char *path, float *out, infer_georef *geo,
+                     char *msg) {
   CPLPushErrorHandler(CPLQuietErrorHandler);
   CPLErrorReset();
   GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
@@ -183,23 +196,23 @@ static int load_gdal(const infer_params *p, const infer_geom *g, const char *pat
     char m[300];
     snprintf(m, sizeof m, "%s", CPLGetLastErrorMsg());
     CPLPopErrorHandler();
-    return WHPC_RAISE(WHPC_ERR_INPUT, "%s: cannot open as a raster (%s)", path, m[0] ? m : "unknown format");
+    return ifail(msg, WHPC_ERR_INPUT, "%s: cannot open as a raster (%s)", path, m[0] ? m : "unknown format");
   }
   int nb = GDALGetRasterCount(ds), W = GDALGetRasterXSize(ds), H = GDALGetRasterYSize(ds), rc = WHPC_OK;
   int bandmap[1024];
   if (p->nbands == 0 && nb != g->c)
-    rc = WHPC_RAISE(WHPC_ERR_INPUT, "%s: %d bands, the model expects %d (set input.bands)", path, nb, g->c);
+    rc = ifail(msg, WHPC_ERR_INPUT, "%s: %d bands, the model expects %d (set input.bands)", path, nb, g->c);
   for (int c = 0; !rc && c < g->c; ++c) {
     bandmap[c] = p->nbands ? (int)p->bands[c] : c + 1;
-    if (bandmap[c] > nb) rc = WHPC_RAISE(WHPC_ERR_INPUT, "%s: input.bands asks for band %d, the file has %d", path, bandmap[c], nb);
+    if (bandmap[c] > nb) rc = ifail(msg, WHPC_ERR_INPUT, "%s: input.bands asks for band %d, the file has %d", path, bandmap[c], nb);
   }
   int xoff = 0, yoff = 0, xs = W, ys = H;
   if (!rc && !strcmp(p->fit, "exact") && (W != g->w || H != g->h))
-    rc = WHPC_RAISE(WHPC_ERR_INPUT, "%s: %dx%d pixels, the model expects %dx%d (input.fit = resize or center_crop)",
+    rc = ifail(msg, WHPC_ERR_INPUT, "%s: %dx%d pixels, the model expects %dx%d (input.fit = resize or center_crop)",
                     path, W, H, g->w, g->h);
   if (!rc && !strcmp(p->fit, "center_crop")) {
     if (W < g->w || H < g->h)
-      rc = WHPC_RAISE(WHPC_ERR_INPUT, "%s: %dx%d pixels, smaller than the model's %dx%d crop", path, W, H, g->w, g->h);
+      rc = ifail(msg, WHPC_ERR_INPUT, "%s: %dx%d pixels, smaller than the model's %dx%d crop", path, W, H, g->w, g->h);
     xoff = (W - g->w) / 2, yoff = (H - g->h) / 2, xs = g->w, ys = g->h;
   }
   if (!rc) {
@@ -209,7 +222,7 @@ static int load_gdal(const infer_params *p, const infer_geom *g, const char *pat
     CPLErr e = GDALDatasetRasterIOEx(ds, GF_Read, xoff, yoff, xs, ys, out, g->w, g->h, GDT_Float32, g->c, bandmap,
                                      4, (GSpacing)4 * g->w, (GSpacing)4 * g->w * g->h, &ex);
     if (e != CE_None)
-      rc = WHPC_RAISE(WHPC_ERR_INPUT, "%s: cannot read pixels (%s)", path, CPLGetLastErrorMsg());
+      rc = ifail(msg, WHPC_ERR_INPUT, "%s: cannot read pixels (%s)", path, CPLGetLastErrorMsg());
   }
   if (!rc && geo) {
     memset(geo, 0, sizeof *geo);
@@ -229,10 +242,11 @@ static int load_gdal(const infer_params *p, const infer_geom *g, const char *pat
 }
 
 int infer_input_load(const infer_params *p, const infer_geom *g, const char *path, float *out, infer_georef *geo,
-                     double *t_read, double *t_prep) {
+                     double *t_read, double *t_prep, char *msg) {
   double t0 = whpc_wtime();
   if (geo) memset(geo, 0, sizeof *geo);
-  int rc = is_npy(p, path) ? load_npy(p, g, path, out) : load_gdal(p, g, path, out, geo);
+  msg[0] = 0;
+  int rc = is_npy(p, path) ? load_npy(p, g, path, out, msg) : load_gdal(p, g, path, out, geo, msg);
   double t1 = whpc_wtime();
   *t_read += t1 - t0;
   if (rc) return rc;

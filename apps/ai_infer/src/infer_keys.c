@@ -25,6 +25,7 @@ static const whpc_cfg_key INFER_KEYS[] = {
      "dynamic self-scheduling of chunks (whpc_workqueue) or static contiguous shards"},
     {"sched.chunk", WHPC_CFG_INT, "16", "", 1, 1 << 20, NULL, "items per chunk (journal is flushed per chunk)"},
     {"sched.prefetch", WHPC_CFG_BOOL, "true", "", WHPC_CFG_ANY, NULL, "reader thread decodes the next chunk meanwhile"},
+    {"sched.readers", WHPC_CFG_INT, "1", "", 1, 64, NULL, "threads per rank decoding the items of a chunk in parallel"},
     {"output.topk", WHPC_CFG_INT, "5", "", 1, 1000, NULL, "classes per row in predictions.csv"},
     {"output.kind", WHPC_CFG_ENUM, "auto", "", WHPC_CFG_ANY, "auto|classes|raster",
      "auto: [N,K] output -> CSV of top-k, [N,K,H,W] -> class GeoTIFF per tile + VRT"},
@@ -51,6 +52,7 @@ int infer_params_read(whpc_ctx_t ctx, infer_params *p) {
   WHPC_CALL(whpc_config_get_enum(ctx, "sched.mode", NULL, &p->sched));
   WHPC_CALL(whpc_config_get_int(ctx, "sched.chunk", &p->chunk));
   WHPC_CALL(whpc_config_get_bool(ctx, "sched.prefetch", &p->prefetch));
+  WHPC_CALL(whpc_config_get_int(ctx, "sched.readers", &p->readers));
   WHPC_CALL(whpc_config_get_int(ctx, "output.topk", &p->topk));
   WHPC_CALL(whpc_config_get_enum(ctx, "output.kind", NULL, &p->out_kind));
   WHPC_CALL(whpc_config_get_int(ctx, "test.abort_after", &p->abort_after));

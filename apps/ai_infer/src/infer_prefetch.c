@@ -21,18 +21,45 @@ struct infer_prefetch_s {
   pthread_cond_t cv;
 };
 
-static void decode(infer_prefetch *pf, infer_chunk *c, long first, long count) {
+typedef struct {
+  infer_prefetch *pf;
+  infer_chunk *c;
+  int t, nt;
+  double t_read, t_prep;
+} decode_part;
+
+/* items t, t + nt, t + 2 nt, ... of the chunk */
+static void *decode_some(void *arg) {
+  decode_part *d = arg;
+  infer_prefetch *pf = d->pf;
+  infer_chunk *c = d->c;
   size_t per = (size_t)pf->g->c * pf->g->h * pf->g->w;
+  for (long i = d->t; i < c->count; i += d->nt) {
+    long item = pf->todo[c->first + i];
+    infer_georef_free(&c->geo[i]);
+    c->status[i] = infer_input_load(pf->p, pf->g, pf->it->path[item], c->data + i * per, &c->geo[i], &d->t_read,
+                                    &d->t_prep, c->msg[i]);
+  }
+  return NULL;
+}
+
+static void decode(infer_prefetch *pf, infer_chunk *c, long first, long count) {
   c->first = first;
   c->count = count;
   c->t_read = c->t_prep = 0;
-  for (long i = 0; i < count; ++i) {
-    long item = pf->todo[first + i];
-    infer_georef_free(&c->geo[i]);
-    c->status[i] = infer_input_load(pf->p, pf->g, pf->it->path[item], c->data + i * per, &c->geo[i], &c->t_read,
-                                    &c->t_prep);
-    if (c->status[i]) snprintf(c->msg[i], sizeof c->msg[i], "%s", whpc_err_message());
+  int nt = (int)(pf->p->readers < count ? pf->p->readers : count);
+  if (nt < 1) nt = 1;
+  decode_part part[64];
+  pthread_t th[64];
+  int started[64] = {0};
+  for (int t = 0; t < nt; ++t) part[t] = (decode_part){pf, c, t, nt, 0, 0};
+  for (int t = 1; t < nt; ++t) started[t] = !pthread_create(&th[t], NULL, decode_some, &part[t]);
+  decode_some(&part[0]);
+  for (int t = 1; t < nt; ++t) {
+    if (started[t]) pthread_join(th[t], NULL);
+    else decode_some(&part[t]); /* no thread: do its share here */
   }
+  for (int t = 0; t < nt; ++t) c->t_read += part[t].t_read, c->t_prep += part[t].t_prep;
 }
 
 static void *worker(void *arg) {

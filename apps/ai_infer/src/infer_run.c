@@ -42,6 +42,8 @@ static int process_chunk(infer_job *j, infer_chunk *ch) {
     if (!ch->status[i]) continue;
     if (!p->skip_errors) { rc = whpc_err_raise(ch->status[i], __FILE__, __LINE__, __func__, "%s", ch->msg[i]); break; }
     skipped[i] = 1;
+    for (char *c = ch->msg[i]; *c; ++c)
+      if (*c == '"' || *c == '\n') *c = '\''; /* stays one CSV field */
     whpc_log_all(j->ctx, WHPC_LOG_WARN, "skipped (input.on_error = skip): %s", ch->msg[i]);
     fprintf(j->skipf, "%s,\"%s\"\n", j->it->id[idx[i]], ch->msg[i]);
     j->st.skipped++;

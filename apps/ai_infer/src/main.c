@@ -69,7 +69,9 @@ static int probe_first(whpc_ctx_t ctx, const infer_params *p, const infer_geom *
   if (whpc_rank(ctx) == 0 && ntodo > 0 && !p->skip_errors) {
     float *buf = malloc((size_t)g->c * g->h * g->w * sizeof(float));
     double tr = 0, tp = 0;
-    rc = buf ? infer_input_load(p, g, it->path[todo[0]], buf, NULL, &tr, &tp) : WHPC_RAISE(WHPC_ERR_MEM, "out of memory");
+    char msg[INFER_MSG];
+    rc = buf ? infer_input_load(p, g, it->path[todo[0]], buf, NULL, &tr, &tp, msg) : WHPC_RAISE(WHPC_ERR_MEM, "out of memory");
+    if (buf && rc) WHPC_RAISE(rc, "%s", msg);
     free(buf);
   }
   whpc_agree(whpc_comm(ctx), rc, &grc);

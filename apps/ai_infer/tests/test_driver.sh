@@ -50,6 +50,9 @@ EOP
     > run.log 2>&1 || { cat run.log; fail "prefetch=false run"; }
   cmp -s ref/predictions.csv o_noprefetch/predictions.csv || fail "prefetch=false: predictions differ"
   echo "ok: no prefetch thread, batch 3, chunk 7"
+  mpirun 2 cls.ini output.dir=o_readers engine.backend=reference sched.readers=3 > run.log 2>&1 || { cat run.log; fail "readers=3 run"; }
+  cmp -s ref/predictions.csv o_readers/predictions.csv || fail "sched.readers=3: predictions differ"
+  echo "ok: 3 reader threads per rank"
   ;;
 resume)
   # kill the last rank mid-run (results written, chunk not journaled), rerun the same command
@@ -104,7 +107,7 @@ badinput)
   ;;
 skip)
   $py $app/tools/make_tiles.py tiles 12 --corrupt 0,7 || fail "make_tiles"
-  mpirun 2 cls.ini output.dir=out input.on_error=skip > out.log 2>&1 || { cat out.log; fail "run with skip"; }
+  mpirun 2 cls.ini output.dir=out input.on_error=skip sched.readers=2 > out.log 2>&1 || { cat out.log; fail "run with skip"; }
   [ "$(tail -n +2 out/predictions.csv | wc -l)" = 10 ] || fail "expected 10 predictions"
   grep -q "tile_00000.tif" out/skipped.csv && grep -q "tile_00007.tif" out/skipped.csv || fail "skipped.csv incomplete"
   grep -q '"skipped": 2' out/report.json || fail "report.json does not count 2 skipped"
