@@ -267,6 +267,7 @@ int rs_make_tiles(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
     return global;
   }
   res->ntiles = ts.ntiles;
+  ts.webp = job->tiles_webp;
   whpc_workqueue_t wq = NULL;
   WHPC_CALL(whpc_workqueue_create(ctx, ts.ntiles, WHPC_WQ_DYNAMIC, 8, &wq));
   while (rc == WHPC_OK) {

@@ -79,6 +79,7 @@ const whpc_cfg_key rs_keys[] = {
     {"tiles.zoom", WHPC_CFG_INT_LIST, "", "", 0, 24, NULL,
      "zmin,zmax of a web tile pyramid (gdal2tiles.py layout, EPSG:3857, 256 px PNG); empty = none"},
     {"tiles.dir", WHPC_CFG_STRING, "tiles", "", WHPC_CFG_ANY, NULL, "tile directory inside output.dir"},
+    {"tiles.format", WHPC_CFG_ENUM, "png", "", WHPC_CFG_ANY, "png|webp", "tile image format"},
     {"tiles.xyz", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
      "XYZ (slippy map) row numbering instead of TMS (gdal2tiles.py --xyz)"},
 };
@@ -379,6 +380,7 @@ static int rs_setup_stats_chips(whpc_ctx_t ctx, rs_job *job) {
   free(z);
   WHPC_CALL(whpc_config_get_string(ctx, "tiles.dir", &job->tiles_dir));
   WHPC_CALL(whpc_config_get_bool(ctx, "tiles.xyz", &job->tiles_xyz));
+  WHPC_CALL(whpc_config_get_enum(ctx, "tiles.format", &job->tiles_webp, NULL));
   job->chip_size = (int)cs;
   job->chip_overlap = (int)co;
   return WHPC_OK;

@@ -55,7 +55,7 @@ typedef struct {
   double hist_min, hist_max;
   int chip_size, chip_overlap;
   const char *chip_dir;
-  int tiles_zmin, tiles_zmax, tiles_xyz; /* zmin < 0: no web tiles */
+  int tiles_zmin, tiles_zmax, tiles_xyz, tiles_webp; /* zmin < 0: no web tiles */
   const char *tiles_dir;
 } rs_job;
 

@@ -137,9 +137,30 @@ int rs_tiles_write(const rs_tileset *ts, GDALDatasetH src, const char *dir, long
     if (whpc_mkdir_p(path) != 0) rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot create '%s'", path);
   }
   if (!rc) {
-    snprintf(path, sizeof path, "%s/%d/%d/%d.png", dir, z, tx, row);
+    snprintf(path, sizeof path, "%s/%d/%d/%d.%s", dir, z, tx, row, ts->webp ? "webp" : "png");
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    GDALDatasetH png = GDALCreateCopy(GDALGetDriverByName("PNG"), tmp, mem, FALSE, NULL, NULL, NULL);
+    char **co = ts->webp ? CSLSetNameValue(NULL, "LOSSLESS", "TRUE") : NULL;
+    GDALDatasetH img = mem;
+    if (ts->webp) { /* WebP takes RGB(A) only: gray into R, G, B */
+      unsigned char buf[2][RS_TILE * RS_TILE];
+      img = GDALCreate(GDALGetDriverByName("MEM"), "", RS_TILE, RS_TILE, 4, GDT_Byte, NULL);
+      CPLErr e = CE_None;
+      for (int b = 0; img && b < 2 && e == CE_None; b++)
+        e = GDALRasterIO(GDALGetRasterBand(mem, b + 1), GF_Read, 0, 0, RS_TILE, RS_TILE, buf[b], RS_TILE, RS_TILE,
+                         GDT_Byte, 0, 0);
+      for (int b = 0; img && b < 4 && e == CE_None; b++)
+        e = GDALRasterIO(GDALGetRasterBand(img, b + 1), GF_Write, 0, 0, RS_TILE, RS_TILE, buf[b == 3], RS_TILE,
+                         RS_TILE, GDT_Byte, 0, 0);
+      if (img && e != CE_None) {
+        GDALClose(img);
+        img = NULL;
+      }
+      if (img) GDALSetRasterColorInterpretation(GDALGetRasterBand(img, 4), GCI_AlphaBand);
+    }
+    GDALDatasetH png =
+        img ? GDALCreateCopy(GDALGetDriverByName(ts->webp ? "WEBP" : "PNG"), tmp, img, FALSE, co, NULL, NULL) : NULL;
+    if (img && img != mem) GDALClose(img);
+    CSLDestroy(co);
     if (png) GDALClose(png);
     if (!png || rename(tmp, path) != 0) {
       unlink(tmp);

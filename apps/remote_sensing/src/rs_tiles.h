@@ -9,7 +9,7 @@
 #define RS_TILES_MAXZ 24
 
 typedef struct {
-  int zmin, zmax, xyz;
+  int zmin, zmax, xyz, webp;
   double ominx, ominy, omaxx, omaxy; /* product bounds in EPSG:3857 */
   int tminx[RS_TILES_MAXZ + 1], tminy[RS_TILES_MAXZ + 1], tmaxx[RS_TILES_MAXZ + 1], tmaxy[RS_TILES_MAXZ + 1];
   long first[RS_TILES_MAXZ + 2]; /* id of the first tile of each zoom */
@@ -20,7 +20,7 @@ typedef struct {
 int rs_tiles_setup(GDALDatasetH product, int zmin, int zmax, int xyz, rs_tileset *ts);
 /* Byte VRT of band 1 of the product, lo..hi -> 1..255, nodata 0 (one writer). */
 int rs_tiles_source_write(const rs_job *job, double lo, double hi, const char *vrt);
-/* Render tile id from the byte source into <dir>/z/x/y.png (temp + rename). */
+/* Render tile id from the byte source into <dir>/z/x/y.png or .webp (temp + rename). */
 int rs_tiles_write(const rs_tileset *ts, GDALDatasetH src, const char *dir, long id);
 
 #endif

@@ -196,6 +196,11 @@ from osgeo import gdal
 ds = gdal.Open(sys.argv[1])
 assert ds.RasterXSize == 256 and ds.RasterCount == 2, (ds.RasterXSize, ds.RasterCount)
 print('tile 256 x 256, gray + alpha')" "$work/out/tiles/$(head -1 "$work/ours.list")" || exit 1
+    rm -rf "$work/out"
+    run "rs.expr=ndvi(nir, red)" tiles.zoom=9,12 tiles.format=webp rs.format=gtiff stats.enable=false
+    (cd "$work/out/tiles" && find . -name '*.webp' | sort | sed 's/webp$/png/') >"$work/webp.list"
+    diff "$work/g2t.list" "$work/webp.list" || { echo "FAIL: WebP tile layout differs"; exit 1; }
+    echo "WebP tiles: same layout"
     ;;
   zones) # zonal statistics of NDVI over a class raster vs numpy
     run "input.files=$data/scene.tif,$data/zones.tif" "rs.expr=ndvi(B4, B3)" stats.zones_band=5 stats.zones_max=16 \
