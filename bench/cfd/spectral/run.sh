@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Spectral DNS benchmark: time per RK4 step against 18 r2c+c2r FFTW-MPI pairs of the same size and
 # ranks, measured in the same run (target <= 1.3x), and a 64^3 -> 128^3 -> 256^3 scaling table.
-# usage: bench/cfd/spectral/run.sh BUILD_DIR OUT_DIR   (env: NP ranks [2], SIZES ["64 128 256"])
-# Each size runs the 3D Taylor-Green case for a few steps with planner = measure; FFTW wisdom is kept
-# in OUT_DIR/wisdom, so a second invocation skips planning. Timing here is on a shared machine:
+# usage: bench/cfd/spectral/run.sh BUILD_DIR OUT_DIR
+#   env: NP ranks [2], SIZES ["64 128 256"], PLANNER [measure up to 128^3, estimate above: FFTW_MEASURE
+#   planning of 256^3 takes minutes on a small machine]
+# Each size runs the 3D Taylor-Green case for a few steps; FFTW wisdom is kept in OUT_DIR/wisdom, so
+# a second invocation skips planning. Step and FFT baseline always use the same plans. Timing here is on a shared machine:
 # compare ratios within one run, not absolute numbers between machines.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -21,11 +23,12 @@ csv="$out/summary.csv"
 echo "n,ranks,steps,time_per_step_s,fft_pair_s,step_over_18_pairs,points_steps_per_s" > "$csv"
 for n in $sizes; do
   steps=$(( n <= 64 ? 20 : n <= 128 ? 6 : 3 ))
+  planner=${PLANNER:-$([[ $n -le 128 ]] && echo measure || echo estimate)}
   run="$out/n$n-np$np"
   rm -rf "$run"
-  echo "--- n = $n^3 on $np ranks, $steps steps"
+  echo "--- n = $n^3 on $np ranks, $steps steps, planner $planner"
   mpiexec -n "$np" --oversubscribe "$exe" "$out/bench.ini" spectral.case=tgv3d spectral.n="$n" \
-    spectral.max_steps="$steps" spectral.t_end=100 spectral.planner=measure spectral.wisdom_dir="$out/wisdom" \
+    spectral.max_steps="$steps" spectral.t_end=100 spectral.planner="$planner" spectral.wisdom_dir="$out/wisdom" \
     spectral.reference=none spectral.fft_pairs=18 log.level=warn output.dir="$run"
   /usr/bin/python3 - "$run/report.json" "$n" "$np" >> "$csv" <<'PY'
 import json, sys
