@@ -671,8 +671,11 @@ int whpc_config_error(whpc_ctx_t ctx, const char *key, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   cfg_entry *e = find(ctx->config, key);
-  if (!e) return WHPC_RAISE(WHPC_ERR_INPUT, "config: %s", msg);
-  return WHPC_RAISE(WHPC_ERR_INPUT, "%s: key '%s' = '%s': %s", e->origin, key, e->value ? e->value : "", msg);
+  int rc = e ? WHPC_RAISE(WHPC_ERR_INPUT, "%s: key '%s' = '%s': %s", e->origin, key, e->value ? e->value : "", msg)
+             : WHPC_RAISE(WHPC_ERR_INPUT, "config: %s", msg);
+  /* Every rank holds the same configuration and runs the same check: printed once, all exit 1. */
+  whpc_err_set_collective(1);
+  return rc;
 }
 
 /* ---- help, text, json, hash ---- */

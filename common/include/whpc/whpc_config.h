@@ -76,7 +76,9 @@ const char *whpc_config_origin(whpc_ctx_t ctx, const char *key);
 /* Path of the config file ("" when none). */
 const char *whpc_config_file(whpc_ctx_t ctx);
 /* Raise WHPC_ERR_INPUT naming the key and where it was set: for cross-key checks in apps,
- * e.g. whpc_config_error(ctx, "cfd.cfl", "must be <= 1 with scheme=ab2, got %g", cfl). */
+ * e.g. whpc_config_error(ctx, "cfd.cfl", "must be <= 1 with scheme=ab2, got %g", cfl).
+ * Call it on every rank (the same check on the same configuration): the error is marked
+ * collective, so main() prints it once and every rank exits 1. */
 int whpc_config_error(whpc_ctx_t ctx, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
