@@ -168,6 +168,7 @@ int proj_redistribute(whpc_decomp_t dec, const whpc_box *src, const whpc_box *ds
 int proj_allgather_range(whpc_decomp_t dec, long lo, long hi, long *los, long *his);
 /* Communicator with the ranks ordered x fastest (PETSc DMDA order); caller frees. */
 int proj_comm_dmda_order(whpc_decomp_t dec, MPI_Comm *out);
+void proj_comm_free(MPI_Comm *c);
 
 /* ---- proj_validate.c */
 typedef struct {

@@ -114,3 +114,7 @@ int proj_allgather_range(whpc_decomp_t dec, long lo, long hi, long *los, long *h
   if (mrc != MPI_SUCCESS) return whpc_err_mpi(mrc, __FILE__, __LINE__, __func__);
   return WHPC_OK;
 }
+
+void proj_comm_free(MPI_Comm *c) {
+  if (c && *c != MPI_COMM_NULL) MPI_Comm_free(c);
+}

@@ -247,6 +247,6 @@ void proj_petsc_destroy(void *impl) {
   VecDestroy(&s->x);
   VecDestroy(&s->b);
   DMDestroy(&s->da);
-  MPI_Comm_free(&s->comm);
+  proj_comm_free(&s->comm);
   free(s);
 }
