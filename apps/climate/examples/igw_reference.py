@@ -9,7 +9,7 @@ solution) in a periodic channel with rigid lid and floor:
     rho_b dw/dt = -dp'/dz - g rho'              drho'/dt = -d(rho_b u)/dx - d(rho_b w)/dz
 
 * x: exact Fourier series of the periodic domain (the initial Lorentzian's coefficients by FFT of
-  a 100 m sampling, aliasing below 1e-9);
+  a 100 m sampling; modes down to 1e-7 of the mean);
 * z: for each wavenumber a second-order staggered discretisation with nzr = m * nz levels
   (m odd, so reference and model cell centres coincide; default dz_ref = H / (7 nz));
 * t: exact, x(t) = V exp(lambda t) V^-1 x0 from the eigen-decomposition of each wavenumber's
@@ -117,7 +117,14 @@ def solve(nx, nz, t, m):
 
 
 def main(argv):
-    args = [a for a in argv[1:] if not a.startswith("--")]
+    args, skip = [], False
+    for a in argv[1:]:
+        if skip:
+            skip = False
+        elif a in ("--t", "--m"):
+            skip = True
+        elif not a.startswith("--"):
+            args.append(a)
     if len(args) != 3:
         sys.exit(__doc__)
     nx, nz, out = int(args[0]), int(args[1]), args[2]
