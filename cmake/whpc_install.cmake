@@ -17,3 +17,13 @@ configure_file(cmake/whpc.pc.in ${CMAKE_BINARY_DIR}/whpc.pc @ONLY)
 install(FILES ${CMAKE_BINARY_DIR}/whpc.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 install(DIRECTORY jobscripts/ DESTINATION ${CMAKE_INSTALL_DATADIR}/whpc/jobscripts OPTIONAL
         USE_SOURCE_PERMISSIONS)
+# Lmod modulefile for this prefix: share/modulefiles/whpc/<version>.lua (`module use <prefix>/share/modulefiles`).
+# Filled at install time, so `cmake --install build --prefix /other` gets /other.
+install(CODE "
+  set(WHPC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+  set(WHPC_VERSION \"${PROJECT_VERSION}\")
+  set(WHPC_LIBDIR \"${CMAKE_INSTALL_LIBDIR}\")
+  configure_file(\"${CMAKE_SOURCE_DIR}/packaging/whpc.lua.in\"
+                 \"\${CMAKE_INSTALL_PREFIX}/share/modulefiles/whpc/${PROJECT_VERSION}.lua\" @ONLY)
+  message(STATUS \"Installing: \${CMAKE_INSTALL_PREFIX}/share/modulefiles/whpc/${PROJECT_VERSION}.lua\")
+")

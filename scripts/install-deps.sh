@@ -21,6 +21,8 @@ PACKAGES=(
   libcmocka-dev python3-numpy python3-matplotlib python3-xarray
   # Slurm on localhost for the jobscript tests
   slurm-wlm munge
+  # Lmod, to check the modulefile in packaging/ (conflicts with environment-modules)
+  lmod
 )
 BENCH_PACKAGES=(libpetsc3.18-dev-examples python3-torch otb-bin nodejs npm)
 

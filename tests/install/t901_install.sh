@@ -5,9 +5,11 @@ set -eu
 build=$WHPC_BUILD_DIR src=$WHPC_SOURCE_DIR
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" > "$tmp/install.log"
-for f in include/whpc/whpc.h include/whpc/whpc_halo.h lib/cmake/whpc/whpcConfig.cmake lib/pkgconfig/whpc.pc; do
-  [[ -e "$tmp/prefix/$f" ]] || { echo "FAIL: $f not installed"; exit 1; }
+for f in include/whpc/whpc.h include/whpc/whpc_halo.h lib/cmake/whpc/whpcConfig.cmake lib/pkgconfig/whpc.pc \
+         share/modulefiles/whpc/*.lua; do
+  compgen -G "$tmp/prefix/$f" >/dev/null || { echo "FAIL: $f not installed"; exit 1; }
 done
+grep -q "local prefix = \"$tmp/prefix\"" "$tmp"/prefix/share/modulefiles/whpc/*.lua || { echo "FAIL: modulefile prefix"; exit 1; }
 ls "$tmp"/prefix/lib/libwhpc.* >/dev/null
 cmake -S "$src/tests/install/consumer" -B "$tmp/consumer" -DCMAKE_PREFIX_PATH="$tmp/prefix" > "$tmp/cfg.log"
 cmake --build "$tmp/consumer" > "$tmp/build.log"
