@@ -11,7 +11,7 @@ rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip() and n
 
 
 def cell(s):
-    return s.replace("|", "\\|").replace("\\s", " ")
+    return s.replace("|", "\\|").replace("\\s", " ").replace("@?@", "…")
 
 
 out = ["# Bad inputs: what the user sees", "",
@@ -19,7 +19,7 @@ out = ["# Bad inputs: what the user sees", "",
        "Every row is run by the ctest `fault.bad_inputs.<app>` (`tests/fault/bad_inputs.sh check <app>`),",
        "which requires exactly this exit code, exactly one `error:` line equal to the message below",
        "(`@W@` = the directory of test fixtures made by `tests/fault/make_fixtures.py`, `@S@` = the source",
-       "tree), no crash or sanitizer report, the job ended within 60 s on every rank, and nothing left in",
+       "tree, `…` = text that depends on which rank fails first), no crash or sanitizer report, the job ended within 60 s on every rank, and nothing left in",
        "the output directory under a final name (no `report.json`, no `*.part`/`*.tmp`).",
        "`fault.bad_inputs_doc` fails when this file is not regenerated after a change of the table.",
        "",
