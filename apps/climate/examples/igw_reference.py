@@ -9,7 +9,8 @@ solution) in a periodic channel with rigid lid and floor:
     rho_b dw/dt = -dp'/dz - g rho'              drho'/dt = -d(rho_b u)/dx - d(rho_b w)/dz
 
 * x: exact Fourier series of the periodic domain (the initial Lorentzian's coefficients by FFT of
-  a 100 m sampling; modes down to 1e-7 of the mean);
+  a 100 m sampling; modes down to 1e-7 of the mean: in practice all 1500, because the Lorentzian
+  is not periodic on 300 km (a jump of 0.19 % of its peak at x = 0, present in the model too));
 * z: for each wavenumber a second-order staggered discretisation with nzr = m * nz levels
   (m odd, so reference and model cell centres coincide; default dz_ref = H / (7 nz));
 * t: exact, x(t) = V exp(lambda t) V^-1 x0 from the eigen-decomposition of each wavenumber's
