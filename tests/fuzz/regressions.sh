@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# regressions.sh FUZZ_BIN_DIR: every input under regressions/<harness>/ (crashes the fuzzers found)
+# must now run cleanly through its harness: no crash, sanitizer report, leak or oversized allocation.
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+export WHPC_SOURCE_DIR=${WHPC_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
+source "$here/../asan/asan.env"
+fail=0 n=0
+for d in "$here"/regressions/*/; do
+  h=$(basename "$d")
+  for f in "$d"*; do
+    [[ -f $f ]] || continue
+    n=$((n + 1))
+    if "$bin/fuzz_$h" -timeout=10 -rss_limit_mb=2560 -malloc_limit_mb=1024 "$f" > "$bin/regression.log" 2>&1; then
+      echo "ok   $h ${f##*/}"
+    else
+      echo "FAIL $h ${f##*/}"
+      grep -aE "ERROR|runtime error|SUMMARY" "$bin/regression.log" | head -5
+      fail=1
+    fi
+  done
+done
+echo "$n regression inputs"
+exit $fail
