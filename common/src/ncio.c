@@ -31,6 +31,8 @@ const whpc_cfg_key whpc_ncio_keys[] = {
      "deflate level of NetCDF fields (0 = off, 1..9); chunks follow the decomposition"},
     {"output.float32", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
      "store NetCDF fields as 32-bit float (the state stays double)"},
+    {"output.enabled", WHPC_CFG_BOOL, "true", "", WHPC_CFG_ANY, NULL,
+     "write NetCDF field files (false: none, for pure scaling runs; report.json is always written)"},
 };
 const int whpc_ncio_nkeys = WHPC_NKEYS(whpc_ncio_keys);
 

@@ -11,6 +11,9 @@ int proj_write_fields(whpc_ctx_t ctx, whpc_decomp_t dec, const proj_grid *g, con
   static const char *SN[3] = {"projection_x_coordinate", "projection_y_coordinate", "height"};
   double *coord[3] = {NULL, NULL, NULL};
   whpc_nc_axis axes[3];
+  int enabled;
+  WHPC_CALL(whpc_config_get_bool(ctx, "output.enabled", &enabled));
+  if (!enabled) return WHPC_OK; /* scaling runs: report.json and CSVs only */
   for (int d = 0; d < g->ndims; d++) {
     WHPC_MALLOC(coord[d], g->n[d]);
     for (long i = 0; i < g->n[d]; i++) coord[d][i] = g->origin[d] + (i + 0.5) * g->h[d];

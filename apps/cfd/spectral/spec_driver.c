@@ -87,6 +87,9 @@ static int read_options(whpc_ctx_t ctx, spec_opts *o) {
   WHPC_CALL(whpc_config_get_string(ctx, "spectral.reference", &s));
   snprintf(o->reference, sizeof o->reference, "%s", s);
   WHPC_CALL(whpc_config_get_bool(ctx, "spectral.write_fields", &o->write_fields));
+  int enabled;
+  WHPC_CALL(whpc_config_get_bool(ctx, "output.enabled", &enabled));
+  o->write_fields = o->write_fields && enabled;
   WHPC_CALL(whpc_config_get_int(ctx, "spectral.checkpoint_every", &o->ck_every));
   WHPC_CALL(whpc_config_get_string(ctx, "spectral.checkpoint_dir", &s));
   snprintf(o->ck_dir, sizeof o->ck_dir, "%s", s);

@@ -123,11 +123,9 @@ static int read_settings(clim_run *r) {
 
   WHPC_CALL(real_or_case(ctx, "euler.output_interval", cs->out_interval, &r->out_interval));
   r->write_nc = r->out_interval > 0;
-  if (strcmp(whpc_config_origin(ctx, "output.enabled"), "undeclared") != 0) {
-    int en;
-    WHPC_CALL(whpc_config_get_bool(ctx, "output.enabled", &en));
-    if (!en) r->write_nc = 0;
-  }
+  int enabled;
+  WHPC_CALL(whpc_config_get_bool(ctx, "output.enabled", &enabled));
+  if (!enabled) r->write_nc = 0;
   WHPC_CALL(whpc_config_get_string(ctx, "euler.reference", &r->reference));
   /* a relative reference path that is not found from the working directory is taken relative
    * to the config file (examples/igw.ini names its neighbour igw_ref_300x20.txt) */

@@ -55,6 +55,7 @@ int swe_out_create(whpc_ctx_t ctx, whpc_decomp_t g, const swe_grid *gr, const ch
 
 int swe_out_write(swe_out *o, const swe_grid *gr, double t, const swe_state *s, const double *zeta) {
   long rec;
+  if (!o->nc) return WHPC_OK; /* output.enabled = false */
   swe_to_centres(gr, s->h, s->u, s->v, s->hs, zeta, o->height, o->uc, o->vc, o->zc);
   WHPC_CALL(whpc_ncio_append_time(o->nc, t, &rec));
   WHPC_CALL(whpc_ncio_write(o->nc, o->vid_height, rec, o->height));

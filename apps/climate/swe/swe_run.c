@@ -342,7 +342,9 @@ static int write_outputs_begin(swe_run *r, swe_out *out) {
   char path[4200], title[256];
   snprintf(title, sizeof title, "whpc-climate shallow-water sphere, %s, %.4g deg", swe_case_name(r->p.cs.id), r->p.res);
   whpc_output_path(r->ctx, "swe.nc", path, sizeof path);
-  WHPC_CALL(swe_out_create(r->ctx, r->g, &r->gr, path, title, r->s.hs, out));
+  int enabled;
+  WHPC_CALL(whpc_config_get_bool(r->ctx, "output.enabled", &enabled));
+  if (enabled) WHPC_CALL(swe_out_create(r->ctx, r->g, &r->gr, path, title, r->s.hs, out));
   if (whpc_rank(r->ctx) == 0) {
     whpc_output_path(r->ctx, "diagnostics.csv", path, sizeof path);
     WHPC_CALL(whpc_file_open(&r->csv, path));

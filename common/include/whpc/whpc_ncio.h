@@ -19,7 +19,8 @@ extern "C" {
 typedef struct whpc_ncfile_s *whpc_ncfile_t;
 struct whpc_cfg_key;
 
-/* Apps that write NetCDF add these keys: output.deflate (0..9, 0), output.float32 (false). */
+/* Apps that write NetCDF add these keys: output.deflate (0..9, 0), output.float32 (false),
+ * output.enabled (true; false skips field files in scaling runs). */
 extern const struct whpc_cfg_key whpc_ncio_keys[];
 extern const int whpc_ncio_nkeys;
 
