@@ -174,12 +174,7 @@ int whpc_checkpoint_create(whpc_ctx_t ctx, const char *dir, unsigned long long c
     snprintf(ck->dir, sizeof ck->dir, "%s", cdir);
   else
     snprintf(ck->dir, sizeof ck->dir, "%s/checkpoints", whpc_output_dir(ctx));
-  int rc = ck->rank == 0 ? whpc_mkdir_p(ck->dir) : WHPC_OK;
-  rc = agree(ck->comm, rc);
-  if (rc) {
-    free(ck);
-    return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
-  }
+  /* The directory is made by the first write: a run that never checkpoints leaves none behind. */
   *out = ck;
   return WHPC_OK;
 }
@@ -492,7 +487,8 @@ int whpc_checkpoint_write(whpc_ckpt_t ck, long step) {
   WHPC_CHECK(ck && step >= 0, WHPC_ERR_ARG, "whpc_checkpoint_write: NULL handle or negative step");
   ckpt_name(ck, step, path, sizeof path);
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  if (ck->rank == 0 && unlink(tmp) != 0 && errno != ENOENT)
+  if (ck->rank == 0) rc = whpc_mkdir_p(ck->dir);
+  if (ck->rank == 0 && !rc && unlink(tmp) != 0 && errno != ENOENT)
     rc = WHPC_RAISE(WHPC_ERR_IO, "cannot remove stale %s: %s", tmp, strerror(errno));
   WHPC_CALL(agree(ck->comm, rc));
   WHPC_CALL(build_header(ck, step, &hdr, &hb));
