@@ -206,6 +206,8 @@ int main(int argc, char **argv) {
   WHPC_MAIN(comm, make_plan(ctx, &p, model, &job.g, &job));
   WHPC_MAIN(comm, whpc_output_prepare(ctx, "ai_infer"));
   whpc_report_set_case(ctx, p.model);
+  int wq_dims[1] = {whpc_size(ctx)};
+  whpc_report_set_decomposition(ctx, 1, wq_dims, p.dynamic ? "dynamic work queue of inputs" : "static blocks of inputs");
 
   infer_items items;
   WHPC_MAIN(comm, infer_items_list(ctx, p.input, &items));
