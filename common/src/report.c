@@ -123,6 +123,7 @@ static int write_report(whpc_ctx_t ctx, const char *path, const whpc_timer_stat 
     else root->first = copy;
     root->last = copy;
   }
+  whpc_json_path(root, "validation", WHPC_JSON_ARRAY); /* always present (empty: no check), as report-json.md lists it */
   whpc_json_set_bool(root, "all_validations_passed", whpc_report_all_passed(ctx));
   add_timers(root, st, n);
   whpc_json *cfg = whpc_json_add(root, "config", WHPC_JSON_OBJECT);
