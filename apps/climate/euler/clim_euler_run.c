@@ -581,6 +581,8 @@ int clim_euler_run(whpc_ctx_t ctx) {
   whpc_report_set_string(ctx, "checksum", hex);
   whpc_report_add_validation(ctx, "mass_conservation", fabs(mdrift), 0.0, 1e-12, fabs(mdrift) <= 1e-12,
                              "issue 6: relative mass drift <= 1e-12 over the run");
+  whpc_log(ctx, WHPC_LOG_INFO, "verdict mass: relative drift %.3e (tolerance 1e-12) %s", fabs(mdrift),
+           fabs(mdrift) <= 1e-12 ? "PASS" : "FAIL");
   whpc_log(ctx, WHPC_LOG_INFO, "state checksum %s after %ld steps, t = %.6g s; %.3g cell-updates/s (%.3g per rank)", hex,
            r.step, r.t, cups, cups / whpc_size(ctx));
   if (r.t >= r.t_end - 1e-9 * r.t_end) {

@@ -275,6 +275,8 @@ static void report(swe_run *r, double wall, long step0, uint64_t checksum) {
   /* mass is a sum of flux differences: only round-off may change it (issue 11: <= 1e-12) */
   whpc_report_add_validation(ctx, "mass_relative_drift_max", r->mass_drift_max, 0.0, 1e-12, r->mass_drift_max <= 1e-12,
                              "flux-form continuity equation conserves mass to round-off");
+  whpc_log(ctx, WHPC_LOG_INFO, "verdict mass: max relative drift %.3e (tolerance 1e-12) %s", r->mass_drift_max,
+           r->mass_drift_max <= 1e-12 ? "PASS" : "FAIL");
   if (p->cs.id == SWE_CASE1 || p->cs.id == SWE_CASE2) {
     whpc_report_set_number(ctx, "errors.l1", r->err[0]);
     whpc_report_set_number(ctx, "errors.l2", r->err[1]);
