@@ -84,7 +84,7 @@ wait_busy() {
   local i
   for i in $(seq 1 300); do
     kill -0 "$job" 2> /dev/null || return 1
-    grep -Eaq "^step |step [0-9]+/|ETA" "$W/run.log" && { sleep 1; return 0; }
+    grep -Eaq "^step |step [0-9]+/|ETA" "$W/run.log" && { sleep 0.5; return 0; }
     sleep 0.2
   done
   return 0
@@ -114,7 +114,7 @@ kill)
   start 2 $(long_args "$out")
   wait_busy || { cat "$W/run.log"; fail "the run ended before it could be killed"; }
   victim=$(ranks | tail -1)
-  [[ -n $victim ]] || fail "no rank process found under mpiexec $job"
+  [[ -n $victim ]] || { cat "$W/run.log"; fail "no rank process found under mpiexec $job"; }
   kill -KILL "$victim"
   t0=$(date +%s%N)
   for i in $(seq 1 100); do kill -0 "$job" 2> /dev/null || break; sleep 0.1; done
