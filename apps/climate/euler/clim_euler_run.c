@@ -438,17 +438,8 @@ static int write_checkpoint(clim_run *r) {
   return rc;
 }
 
-static int prepare_output_dir(clim_run *r) {
-  int rc = whpc_output_prepare(r->ctx, r->cs.name);
-  if (rc == WHPC_ERR_IO) {
-    /* an output.dir that cannot be created or written is a bad setting, not a failing disk */
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s", whpc_err_message());
-    rc = whpc_config_error(r->ctx, "output.dir", "%s", msg);
-    whpc_err_set_collective(1);
-  }
-  return rc;
-}
+/* An output.dir that cannot be created is an I/O error (exit 3), as in the other apps and swe. */
+static int prepare_output_dir(clim_run *r) { return whpc_output_prepare(r->ctx, r->cs.name); }
 
 /* ---------------- the run ---------------- */
 

@@ -14,6 +14,10 @@ check 4 "euler.nx/nz" "$EX/bubble.ini" euler.resolution=0 euler.nx=3 euler.nz=20
 check 4 "euler.nx/nz" "$EX/bubble.ini" euler.procs="3 1" output.dir=o3
 check 2 euler.dt "$EX/bubble.ini" euler.dt=5 output.dir=o4
 check 2 euler.kdiff "$EX/straka.ini" euler.kdiff=-75 output.dir=o5
-check 2 output.dir "$EX/bubble.ini" output.dir=/proc/whpc-no-such/dir
+# an output.dir that cannot be created is an I/O failure: exit 3, one line naming the path (README)
+run 2 "$EX/bubble.ini" output.dir=/proc/whpc-no-such/dir; rc=$?
+echo "exit $rc: $(grep "error:" run.log | head -1)"
+[ $rc -eq 3 ] && [ "$(grep -c "error:" run.log)" -eq 1 ] && grep "error:" run.log | grep -q "/proc/whpc-no-such" \
+  || { cat run.log; fail "output.dir: expected exit 3 and one error line naming the path, got $rc"; }
 check 1 euler.resolution "$EX/bubble.ini" euler.resolution=300 output.dir=o6
 echo PASS
