@@ -157,10 +157,10 @@ typedef struct {
 
 static const unit_def UNITS[] = {
     {"m", "length", 1.0},        {"km", "length", 1e3},      {"cm", "length", 1e-2},
-    {"mm", "length", 1e-3},      {"s", "time", 1.0},         {"min", "time", 60.0},
-    {"h", "time", 3600.0},       {"hour", "time", 3600.0},   {"hours", "time", 3600.0},
-    {"day", "time", 86400.0},    {"days", "time", 86400.0},  {"deg", "angle", 1.0},
-    {"degrees", "angle", 1.0},   {"rad", "angle", 57.29577951308232},
+    {"mm", "length", 1e-3},      {"s", "time", 1.0},         {"ms", "time", 1e-3},
+    {"min", "time", 60.0},       {"h", "time", 3600.0},      {"hour", "time", 3600.0},
+    {"hours", "time", 3600.0},   {"day", "time", 86400.0},   {"days", "time", 86400.0},
+    {"deg", "angle", 1.0},       {"degrees", "angle", 1.0},  {"rad", "angle", 57.29577951308232},
     {"Pa", "pressure", 1.0},     {"hPa", "pressure", 100.0}, {"K", "temperature", 1.0},
 };
 
