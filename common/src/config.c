@@ -328,9 +328,11 @@ static int assign(whpc_config_t cfg, const char *where, char *key, char *value, 
   cfg_entry *e = find(cfg, key);
   if (!e) return raise_unknown(cfg, where, key);
   int idx = (int)(e - cfg->entries);
-  if (seen_origin[idx])
-    return WHPC_RAISE(WHPC_ERR_INPUT, "%s: duplicate key '%s' (already set at %s)", where, key, seen_origin[idx]);
-  seen_origin[idx] = strdup(where);
+  if (seen_origin) { /* a file: one value per key; the command line: the last value wins */
+    if (seen_origin[idx])
+      return WHPC_RAISE(WHPC_ERR_INPUT, "%s: duplicate key '%s' (already set at %s)", where, key, seen_origin[idx]);
+    seen_origin[idx] = strdup(where);
+  }
   set_value(e, value, where, 1);
   return WHPC_OK;
 }
@@ -393,9 +395,9 @@ static int parse_file_text(whpc_config_t cfg, const char *name, const char *text
   return rc;
 }
 
+/* key=value arguments (command line, WHPC_OPTIONS): a later one replaces an earlier one, so wrapper
+ * scripts can put their defaults before the user's arguments. */
 static int parse_overrides(whpc_config_t cfg, const char *origin, int n, char **kv) {
-  char **seen = calloc((size_t)cfg->n + 1, sizeof *seen);
-  WHPC_CHECK(seen, WHPC_ERR_MEM, "out of memory");
   int rc = WHPC_OK;
   for (int i = 0; i < n && !rc; i++) {
     char *copy = strdup(kv[i]);
@@ -404,11 +406,10 @@ static int parse_overrides(whpc_config_t cfg, const char *origin, int n, char **
     if (!eq) rc = WHPC_RAISE(WHPC_ERR_INPUT, "%s: malformed argument '%s' (expected key=value)", origin, kv[i]);
     else {
       *eq = '\0';
-      rc = assign(cfg, origin, copy, eq + 1, seen, NULL);
+      rc = assign(cfg, origin, copy, eq + 1, NULL, NULL);
     }
     free(copy);
   }
-  free_seen(seen, cfg->n);
   return rc;
 }
 

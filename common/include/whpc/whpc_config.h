@@ -6,7 +6,7 @@
  * a key in m, "2 h" for a key in s).
  * Precedence: table default < file < WHPC_OPTIONS environment < command line.
  * Every key must be declared in a table; unknown keys (with a "did you mean" hint),
- * duplicate keys in one source, wrong types, out-of-range values and malformed lines are
+ * duplicate keys in one file (on the command line a later key=value replaces an earlier one), wrong types, out-of-range values and malformed lines are
  * errors naming file:line and key. Keys set but never read are warned about at finalize.
  * Rank 0 reads the file and broadcasts its bytes; every rank parses the same text, so an
  * error is known on all ranks and printed once.
