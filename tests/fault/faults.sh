@@ -37,11 +37,14 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-# The arguments of a run of APP that lasts several seconds on 2 busy cores ($1: output dir).
+# The arguments of a run of APP that lasts several seconds even on an idle machine ($1: output
+# dir; $2 = kill: much longer, it is killed anyway).
 long_args() {
+  local steps=6000 tend=1500
+  [[ ${2:-} == kill ]] && steps=10000000 tend=100000
   case $app in
-    cfd) echo "$S/apps/cfd/examples/cavity_re100.ini grid.n=48,48 steady.enabled=false time.t_end=1e9 time.max_steps=1500 log.progress_interval=0.2 output.dir=$1" ;;
-    climate) echo "$S/apps/climate/examples/bubble.ini euler.resolution=250 euler.t_end=600 euler.output_interval=300 log.progress_interval=0.2 output.dir=$1" ;;
+    cfd) echo "$S/apps/cfd/examples/cavity_re100.ini grid.n=48,48 steady.enabled=false time.t_end=1e9 time.max_steps=$steps log.progress_interval=0.2 output.dir=$1" ;;
+    climate) echo "$S/apps/climate/examples/bubble.ini euler.resolution=250 euler.t_end=$tend euler.output_interval=300 log.progress_interval=0.2 output.dir=$1" ;;
     remote_sensing) echo "$S/apps/remote_sensing/examples/ndvi.ini input.files=$W/big.tif rs.block_size=64 rs.ops=expr,filter filter.kind=median filter.radius=6 stats.hist_range= rs.resume=true log.progress_interval=0.2 output.dir=$1" ;;
     ai_infer) echo "$W/ai.ini log.progress_interval=0.2 output.dir=$1" ;;
   esac
@@ -61,11 +64,13 @@ for b in range(4):
 EOP
       ;;
     ai_infer)
+      # 1200 inputs (40 distinct tensors, the rest symbolic links to them): seconds of work
       $PY -c "
 import numpy as np, os, sys
 d = sys.argv[1]; os.makedirs(d)
 r = np.random.default_rng(5)
-for i in range(400): np.save(os.path.join(d, 'x%03d.npy' % i), r.random((4, 64, 64), dtype=np.float32))
+for i in range(40): np.save(os.path.join(d, 'x%04d.npy' % i), r.random((4, 64, 64), dtype=np.float32))
+for i in range(40, 1200): os.symlink('x%04d.npy' % (i % 40), os.path.join(d, 'x%04d.npy' % i))
 " "$W/in" || fail "fixture"
       printf '%s\n' "model.path = $S/apps/ai_infer/models/segmenter.onnx" "input.path = $W/in" \
         "engine.backend = reference" "engine.batch = 1" "sched.chunk = 1" > "$W/ai.ini"
@@ -94,11 +99,21 @@ final_files_ok() {
   local d=$1 f
   [[ -e $d/report.json ]] && fail "report.json left by a failed run"
   while IFS= read -r f; do
-    case $f in
-      *.nc) ncdump -h "$f" > /dev/null 2>&1 || fail "half-written NetCDF under its final name: $f" ;;
-      *.tif) gdalinfo "$f" > /dev/null 2>&1 || fail "half-written GeoTIFF under its final name: $f" ;;
-    esac
-  done < <(find "$d" -type f -not -path '*/parts/*' 2> /dev/null) # parts/: remote_sensing's intermediates
+    ncdump -h "$f" > /dev/null 2>&1 || fail "half-written NetCDF under its final name: $f"
+  done < <(find "$d" -type f -name '*.nc' 2> /dev/null)
+  # every GeoTIFF (not remote_sensing's parts/ intermediates) must read completely; one process
+  find "$d" -type f -name '*.tif' -not -path '*/parts/*' -print0 2> /dev/null | $PY -c "
+import sys
+from osgeo import gdal
+gdal.UseExceptions()
+for p in sys.stdin.read().split('\0'):
+    if p:
+        try:
+            ds = gdal.Open(p)
+            for b in range(ds.RasterCount): ds.GetRasterBand(b + 1).Checksum()
+        except Exception as e:
+            sys.exit('half-written GeoTIFF under its final name: %s (%s)' % (p, e))
+" || fail "a GeoTIFF under a final name is unreadable"
   return 0
 }
 run_sync() { # run_sync NP ARGS... (foreground, log in $W/run.log)
@@ -110,12 +125,26 @@ fixtures
 case $what in
 kill)
   out=$W/out
-  # shellcheck disable=SC2046
-  start 2 $(long_args "$out")
-  wait_busy || { cat "$W/run.log"; fail "the run ended before it could be killed"; }
-  victim=$(ranks | tail -1)
-  [[ -n $victim ]] || { cat "$W/run.log"; fail "no rank process found under mpiexec $job"; }
-  kill -KILL "$victim"
+  if [[ $app == ai_infer ]]; then
+    # too fast to catch from outside on an idle machine: its own hook SIGKILLs the last rank
+    # after 100 items (test.abort_after); the clock starts when it says so
+    # shellcheck disable=SC2046
+    start 2 $(long_args "$out") test.abort_after=100
+    for i in $(seq 1 600); do
+      grep -aq "kills itself" "$W/run.log" && break
+      kill -0 "$job" 2> /dev/null || break
+      sleep 0.05
+    done
+    grep -aq "kills itself" "$W/run.log" || { cat "$W/run.log"; fail "the kill hook did not fire"; }
+    victim="(test.abort_after)"
+  else
+    # shellcheck disable=SC2046
+    start 2 $(long_args "$out" kill)
+    wait_busy || { cat "$W/run.log"; fail "the run ended before it could be killed"; }
+    victim=$(ranks | tail -1)
+    [[ -n $victim ]] || { cat "$W/run.log"; fail "no rank process found under mpiexec $job"; }
+    kill -KILL "$victim"
+  fi
   t0=$(date +%s%N)
   for i in $(seq 1 100); do kill -0 "$job" 2> /dev/null || break; sleep 0.1; done
   if kill -0 "$job" 2> /dev/null; then
@@ -174,7 +203,7 @@ term)
         cmp "$ref/predictions.csv" "$out/predictions.csv" || fail "predictions.csv differs from the uninterrupted run"
         n=$(tail -n +2 "$out/predictions.csv" | cut -d, -f1 | sort | uniq | wc -l)
         m=$(tail -n +2 "$out/predictions.csv" | wc -l)
-        [[ $n -eq 400 && $m -eq 400 ]] || fail "$m rows, $n distinct ids, expected 400 each"
+        [[ $n -eq 1200 && $m -eq 1200 ]] || fail "$m rows, $n distinct ids, expected 1200 each"
         for f in "$ref"/tiles/*.tif; do cmp -s "$f" "$out/tiles/${f##*/}" || fail "tile ${f##*/} differs"; done
       else
         $PY - "$ref/product.tif" "$out/product.tif" << 'EOP' || fail "product differs from the uninterrupted run"
