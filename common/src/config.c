@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "ctx_impl.h"
 #include "whpc_error.h"
 
@@ -463,10 +464,14 @@ static int read_file_bcast(whpc_ctx_t ctx, const char *path, char **text) {
   char reason[256] = "";
   if (ctx->rank == 0) {
     FILE *f = fopen(path, "rb");
+    struct stat st;
     if (!f) snprintf(reason, sizeof reason, "%s", strerror(errno));
     else {
-      if (fseek(f, 0, SEEK_END) == 0) len = ftell(f);
-      if (len < 0 || fseek(f, 0, SEEK_SET) != 0) {
+      /* fopen succeeds on a directory and ftell then gives LONG_MAX: say what it is */
+      if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) snprintf(reason, sizeof reason, "%s", strerror(EISDIR));
+      else if (fseek(f, 0, SEEK_END) == 0) len = ftell(f);
+      if (reason[0]) len = -1;
+      else if (len < 0 || fseek(f, 0, SEEK_SET) != 0) {
         snprintf(reason, sizeof reason, "not a regular file");
         len = -1;
       } else if (len > (16L << 20)) {
