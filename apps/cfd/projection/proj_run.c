@@ -261,7 +261,8 @@ static int run_level(whpc_ctx_t ctx, const proj_params *prm, int final, proj_res
   if (final) {
     WHPC_CALL(whpc_config_get_int(ctx, "projection.checkpoint_every", &ck_every));
     WHPC_CALL(whpc_config_get_string(ctx, "projection.restart", &restart));
-    if (ck_every > 0 || (restart && *restart)) {
+    /* always: a SIGTERM/SIGUSR1 checkpoints even when projection.checkpoint_every = 0 */
+    {
       /* whpc_checkpoint reads checkpoint.*; whpc-cfd's main does not declare them (yet) */
       if (strcmp(whpc_config_origin(ctx, "checkpoint.keep"), "undeclared") == 0)
         WHPC_CALL(whpc_config_add_keys(ctx, whpc_checkpoint_keys, whpc_checkpoint_nkeys));
