@@ -108,7 +108,9 @@ static int tensor_from_proto(const Onnx__TensorProto *tp, infer_tensor *t, const
   t->data = malloc(numel ? (size_t)numel * esz : 1);
   INFER_CHECK(t->data, INFER_EMEM, "%s: cannot allocate %s '%s'", file, what, nm);
   int64_t *o64 = t->data;
-  if (dt == 1) {
+  if (numel == 0) {
+    /* nothing to copy; the source pointer may be NULL (memcpy(dst, NULL, 0) is undefined) */
+  } else if (dt == 1) {
     memcpy(t->data, tp->has_raw_data ? (const void *)tp->raw_data.data : tp->float_data,
            (size_t)numel * 4);
   } else if (dt == 7) {

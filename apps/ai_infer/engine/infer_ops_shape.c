@@ -525,8 +525,11 @@ static int resize_params(infer_plan *p, infer_node *n, double *scale, int64_t *o
     INFER_CHECK(nscale == r, INFER_EINPUT, "scales has %d values for rank %d", nscale, r);
     for (int k = 0; k < r; ++k) {
       INFER_CHECK(fs[k] > 0, INFER_EINPUT, "scale %g must be > 0", fs[k]);
+      /* a crafted scale must not overflow int64 (undefined behaviour) or ask for more than 2^40 */
+      double o = floor((double)x->dim[k] * fs[k]);
+      INFER_CHECK(o <= 1099511627776.0, INFER_EINPUT, "scale %g gives a dimension of %g (> 2^40)", fs[k], o);
       scale[k] = fs[k];
-      out[k] = (int64_t)floor((double)x->dim[k] * fs[k]);
+      out[k] = (int64_t)o;
     }
     return INFER_OK;
   }

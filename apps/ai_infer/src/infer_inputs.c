@@ -55,7 +55,7 @@ static int list_local(const char *input, char **buf, size_t *len, long *count) {
       if (push(&v, &n, &cap, p)) { closedir(d); return WHPC_ERR_MEM; }
     }
     closedir(d);
-    qsort(v, (size_t)n, sizeof *v, cmp_str);
+    if (n > 1) qsort(v, (size_t)n, sizeof *v, cmp_str); /* v is NULL when the directory has no input */
   } else {
     FILE *f = fopen(input, "r");
     WHPC_CHECK(f, WHPC_ERR_INPUT, "input.path = '%s': cannot open list file: %s", input, strerror(errno));
