@@ -183,7 +183,7 @@ term)
       ls "$out"/checkpoints/*.ckpt > /dev/null 2>&1 || fail "no checkpoint after SIGTERM"
       final_files_ok "$out"
       key=checkpoint.restart
-      [[ $app == cfd ]] && key=projection.restart
+      [[ $app == cfd ]] && key=checkpoint.restart
       # shellcheck disable=SC2046
       run_sync 1 $(long_args "$out") "$key=latest" output.overwrite=true || { cat "$W/run.log"; fail "restart"; }
       if [[ $app == cfd ]]; then

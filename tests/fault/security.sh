@@ -61,7 +61,7 @@ umask)
   for m in 022 002; do
     o=$W/u$m
     # shellcheck disable=SC2046
-    (umask $m && $MPIEXEC $NPFLAG 2 "$B/apps/cfd/whpc-cfd" $(cfd_args) projection.checkpoint_every=1 "output.dir=$o/cfd" < /dev/null > "$W/log" 2>&1) \
+    (umask $m && $MPIEXEC $NPFLAG 2 "$B/apps/cfd/whpc-cfd" $(cfd_args) checkpoint.every=1 "output.dir=$o/cfd" < /dev/null > "$W/log" 2>&1) \
       || { cat "$W/log"; bad "cfd under umask $m failed"; }
     if [[ -x $B/apps/ai_infer/whpc-ai-infer ]]; then
       mkdir -p "$W/in"

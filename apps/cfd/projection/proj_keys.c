@@ -49,10 +49,6 @@ const whpc_cfg_key cfd_projection_keys[] = {
     {"projection.output_faces", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
      "also write the staggered velocities u_face, v_face, w_face (sample (i,j,k) on the low face of cell (i,j,k))"},
     {"output.diag_every", WHPC_CFG_INT, "10", "", 1, 1e15, NULL, "steps between diagnostics lines (CSV)"},
-    {"projection.checkpoint_every", WHPC_CFG_INT, "0", "steps", 0, 1e15, NULL,
-     "steps between restart files (0: none); files go to <output.dir>/checkpoints"},
-    {"projection.restart", WHPC_CFG_STRING, "", "", WHPC_CFG_ANY, NULL,
-     "restart from this checkpoint file, or \"latest\" in <output.dir>/checkpoints (\"\": fresh start)"},
     {"validation.ghia_tol", WHPC_CFG_REAL, "0.015", "", 0, 1, NULL,
      "max deviation from Ghia et al. (1982) centreline tables (issue: 0.015 at 128^2, Re 100/400)"},
 };

@@ -259,18 +259,15 @@ static int run_level(whpc_ctx_t ctx, const proj_params *prm, int final, proj_res
   long ck_every = 0;
   const char *restart = "";
   if (final) {
-    WHPC_CALL(whpc_config_get_int(ctx, "projection.checkpoint_every", &ck_every));
-    WHPC_CALL(whpc_config_get_string(ctx, "projection.restart", &restart));
-    /* always: a SIGTERM/SIGUSR1 checkpoints even when projection.checkpoint_every = 0 */
+    /* checkpoint.every / checkpoint.restart are libwhpc's keys; the handle always exists, so a
+     * SIGTERM/SIGUSR1 checkpoints even when checkpoint.every = 0 */
+    WHPC_CALL(whpc_config_get_int(ctx, "checkpoint.every", &ck_every));
+    WHPC_CALL(whpc_config_get_string(ctx, "checkpoint.restart", &restart));
     {
-      /* whpc_checkpoint reads checkpoint.*; whpc-cfd's main does not declare them (yet) */
-      if (strcmp(whpc_config_origin(ctx, "checkpoint.keep"), "undeclared") == 0)
-        WHPC_CALL(whpc_config_add_keys(ctx, whpc_checkpoint_keys, whpc_checkpoint_nkeys));
       /* physics keys must match on restart; output and time-span keys may change */
       unsigned long long hash = whpc_config_hash(ctx, "flow.") ^ (whpc_config_hash(ctx, "grid.") * 31ULL) ^
                                 (whpc_config_hash(ctx, "bc.") * 131ULL) ^ (whpc_config_hash(ctx, "scheme.") * 7ULL);
       WHPC_CALL(whpc_checkpoint_create(ctx, NULL, hash, &sv.ck));
-      whpc_checkpoint_set_every(sv.ck, ck_every);
       static const char *names[3] = {"u", "v", "w"};
       for (int c = 0; c < prm->ndims; c++)
         WHPC_CALL(whpc_checkpoint_add_field(sv.ck, names[c], sv.dec, WHPC_CK_DOUBLE, sv.s.u[c]));

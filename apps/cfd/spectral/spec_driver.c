@@ -43,7 +43,6 @@ typedef struct {
   char reference[2048];
   int write_fields;
   long ck_every;
-  char ck_dir[2048];
   const char *restart;
   long fft_pairs;
 } spec_opts;
@@ -90,10 +89,8 @@ static int read_options(whpc_ctx_t ctx, spec_opts *o) {
   int enabled;
   WHPC_CALL(whpc_config_get_bool(ctx, "output.enabled", &enabled));
   o->write_fields = o->write_fields && enabled;
-  WHPC_CALL(whpc_config_get_int(ctx, "spectral.checkpoint_every", &o->ck_every));
-  WHPC_CALL(whpc_config_get_string(ctx, "spectral.checkpoint_dir", &s));
-  snprintf(o->ck_dir, sizeof o->ck_dir, "%s", s);
-  WHPC_CALL(whpc_config_get_string(ctx, "spectral.restart", &o->restart));
+  WHPC_CALL(whpc_config_get_int(ctx, "checkpoint.every", &o->ck_every));
+  WHPC_CALL(whpc_config_get_string(ctx, "checkpoint.restart", &o->restart));
   WHPC_CALL(whpc_config_get_int(ctx, "spectral.fft_pairs", &o->fft_pairs));
 
   OPT_CHECK(o->inviscid || o->nu > 0.0, "spectral.nu",
@@ -349,20 +346,9 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
   double t = 0.0;
   long long step = 0;
   int restarted = 0;
-  /* whpc_checkpoint reads checkpoint.* keys; whpc-cfd's main does not declare them (yet), so declare
-   * them here with their defaults when missing: spectral.checkpoint_* then drive the checkpoints. */
-  if (strcmp(whpc_config_origin(ctx, "checkpoint.keep"), "undeclared") == 0)
-    WHPC_CALL(whpc_config_add_keys(ctx, whpc_checkpoint_keys, whpc_checkpoint_nkeys));
-  else {
-    long every;
-    const char *rs;
-    WHPC_CALL(whpc_config_get_int(ctx, "checkpoint.every", &every));
-    WHPC_CALL(whpc_config_get_string(ctx, "checkpoint.restart", &rs));
-    if (o.ck_every == 0) o.ck_every = every;
-    if (!*o.restart) o.restart = rs;
-  }
-  if (o.ck_every > 0 || *o.restart) {
-    WHPC_CALL(whpc_checkpoint_create(ctx, o.ck_dir, physics_hash(&o), &ck));
+  /* checkpoint.* keys (libwhpc); the handle always exists so that a signal can checkpoint */
+  {
+    WHPC_CALL(whpc_checkpoint_create(ctx, NULL, physics_hash(&o), &ck));
     WHPC_CALL(cfd_spec_ckpt_register(ck, gk, &s, &t, &step));
   }
   if (*o.restart) {
@@ -373,7 +359,7 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
     if (found)
       whpc_log(ctx, WHPC_LOG_INFO, "restarted from %s at step %lld, t = %.17g", whpc_checkpoint_last_path(ck), step, t);
     else
-      whpc_log(ctx, WHPC_LOG_INFO, "spectral.restart = latest: no checkpoint found, starting fresh");
+      whpc_log(ctx, WHPC_LOG_INFO, "checkpoint.restart = latest: no checkpoint found, starting fresh");
   }
   if (!restarted) WHPC_CALL(initial_state(ctx, &o, &s));
   whpc_timer_end(ctx, "setup");

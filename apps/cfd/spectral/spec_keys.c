@@ -32,11 +32,6 @@ const whpc_cfg_key cfd_spectral_keys[] = {
      "TGV reference CSV t,Ek,eps,enstrophy; \"\" = the bundled 512^3 spectral data, none = no comparison"},
     {"spectral.write_fields", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
      "write the final velocity field to fields.nc (NetCDF-4, CF-1.8)"},
-    {"spectral.checkpoint_every", WHPC_CFG_INT, "0", "", 0, 1e12, NULL, "steps between checkpoints (0 = off)"},
-    {"spectral.checkpoint_dir", WHPC_CFG_STRING, "", "", WHPC_CFG_ANY, NULL,
-     "checkpoint directory; \"\" = <output.dir>/checkpoints"},
-    {"spectral.restart", WHPC_CFG_STRING, "", "", WHPC_CFG_ANY, NULL,
-     "restart from a checkpoint file, or latest (newest in checkpoint_dir); \"\" = start fresh"},
     {"spectral.fft_pairs", WHPC_CFG_INT, "18", "", 0, 1000, NULL,
      "r2c+c2r pairs timed after the run for the figure of merit (0 = skip); 18 pairs = the FFTs of one RK4 step"},
 };

@@ -65,17 +65,17 @@ ranks)  # identical diagnostics on 1, 2 and 4 ranks (to summation order)
   $check same_series 1e-12 "$work/np1/diagnostics.csv" "$work/np2/diagnostics.csv" "$work/np4/diagnostics.csv" \
     || fail "diagnostics differ between rank counts" ;;
 restart)  # a run restarted from its step-6 checkpoint continues bit for bit
-  mpirun_ "$np" "${common[@]}" spectral.case=tgv3d spectral.n=32 spectral.max_steps=12 spectral.checkpoint_every=6 \
+  mpirun_ "$np" "${common[@]}" spectral.case=tgv3d spectral.n=32 spectral.max_steps=12 checkpoint.every=6 \
     spectral.reference=none output.dir="$work/full" || fail "full run"
   ck=$(ls "$work"/full/checkpoints/*0000000006.ckpt 2>/dev/null | head -1)
   [[ -n $ck ]] || fail "no step-6 checkpoint in $work/full/checkpoints"
-  mpirun_ "$np" "${common[@]}" spectral.case=tgv3d spectral.n=32 spectral.max_steps=12 spectral.restart="$ck" \
+  mpirun_ "$np" "${common[@]}" spectral.case=tgv3d spectral.n=32 spectral.max_steps=12 checkpoint.restart="$ck" \
     spectral.reference=none output.dir="$work/restarted" || fail "restarted run"
   $check eq "$work/restarted/report.json" results.restarted 1 || fail "did not restart"
   $check identical_tail "$work/full/diagnostics.csv" "$work/restarted/diagnostics.csv" || fail "restart not bit-identical"
   # A checkpoint of other physics is refused with a one-line error (exit 1).
   mpirun_ "$np" "${common[@]}" spectral.case=tgv3d spectral.n=32 spectral.nu=0.001 spectral.max_steps=12 \
-    spectral.restart="$ck" output.dir="$work/other" >"$work/out.txt" 2>"$work/err.txt"
+    checkpoint.restart="$ck" output.dir="$work/other" >"$work/out.txt" 2>"$work/err.txt"
   rc=$?
   [[ $rc -eq 1 ]] && grep -q "another configuration" "$work/err.txt" || { cat "$work/err.txt"; fail "restart with other nu: exit $rc"; } ;;
 wisdom)  # FFTW wisdom is saved on the first run and reused by the second
