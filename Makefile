@@ -10,7 +10,9 @@ export OMPI_ALLOW_RUN_AS_ROOT=1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_mpi_yield_when_idle=1
 export OMPI_MCA_rmaps_base_oversubscribe=1
-export OMPI_MCA_io=romio321   # OMPIO loses parallel HDF5 writes in Open MPI 4.1 (docs/io.md)
+# OMPIO loses parallel HDF5 writes in Open MPI 4.1 (docs/io.md). No comment on the line itself:
+# make would keep the spaces before it in the value.
+export OMPI_MCA_io=romio321
 
 .PHONY: all deps build run test bench install clean
 
