@@ -32,6 +32,7 @@ typedef struct {
   int allow_unstable, write_nc, dims[3];
   const char *reference;
   char refpath[4096];
+  double *ref; /* igw reference theta' (global grid), read before step 1 */
   double tolerance;
   whpc_decomp_t dec;
   whpc_halo_t halo;
@@ -259,7 +260,7 @@ static void free_run(clim_run *r) {
   free(g->zc), free(g->rb), free(g->tb), free(g->pb), free(g->mub), free(g->mvb);
   free(g->rbf), free(g->tbf), free(g->pbf);
   for (int v = 0; v < CLIM_NVMAX; v++) free(r->q[v]), free(r->dq[v]);
-  free(r->w.pp), free(r->w.buf);
+  free(r->w.pp), free(r->w.buf), free(r->ref);
   for (int v = 0; v < 5; v++) free(r->w.prim[v]);
   whpc_checkpoint_destroy(&r->ck);
   whpc_halo_destroy(&r->halo);
@@ -486,6 +487,8 @@ int clim_euler_run(whpc_ctx_t ctx) {
     WHPC_CALL(whpc_config_add_keys(ctx, whpc_ncio_keys, whpc_ncio_nkeys));
   WHPC_CALL(read_settings(&r));
   WHPC_CALL(setup_grid(&r));
+  /* a bad reference file is an input error now, not after the whole run */
+  WHPC_CALL(clim_reference_load(ctx, r.cid, r.reference, &r.g, r.t_end, &r.ref));
   whpc_report_set_case(ctx, r.cs.name);
   WHPC_CALL(prepare_output_dir(&r));
   WHPC_CALL(setup_checkpoint(&r));
@@ -577,7 +580,7 @@ int clim_euler_run(whpc_ctx_t ctx) {
   whpc_log(ctx, WHPC_LOG_INFO, "state checksum %s after %ld steps, t = %.6g s; %.3g cell-updates/s (%.3g per rank)", hex,
            r.step, r.t, cups, cups / whpc_size(ctx));
   if (r.t >= r.t_end - 1e-9 * r.t_end) {
-    clim_verdict_in vin = {ctx, &r.g, &r.p, &r.cs, r.cid, r.q, r.halo, &d, r.saved[3], r.reference, r.tolerance};
+    clim_verdict_in vin = {ctx, &r.g, &r.p, &r.cs, r.cid, r.q, r.halo, &d, r.saved[3], r.ref, r.tolerance};
     WHPC_CALL(clim_verdicts(&vin));
   }
   WHPC_CALL(whpc_report_write(ctx, whpc_output_path(ctx, "report.json", path, sizeof path)));

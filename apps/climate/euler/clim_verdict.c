@@ -1,5 +1,6 @@
 /* clim_verdict.c — validation verdicts of the cases against published or analytic references.
  * Local work only; the reductions are the driver's helpers (clim_reduce_*). */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,11 +71,11 @@ static int bubble(const clim_verdict_in *in) {
   return WHPC_OK;
 }
 
-/* Reference file: '#' comment lines, then "nx nz time", then nz rows (bottom first) of nx values. */
-static int read_reference(const clim_verdict_in *in, double **ref) {
-  const clim_grid *g = in->g;
-  FILE *f = fopen(in->reference, "r");
-  if (!f) return WHPC_RAISE(WHPC_ERR_INPUT, "euler.reference: cannot open '%s'", in->reference);
+/* Reference file: '#' comment lines, then "nx nz time", then nz rows (bottom first) of nx values.
+ * Local: every rank reads the whole file (small: one 2D field); the caller agrees on the result. */
+static int read_reference(const char *path, const clim_grid *g, double t_end, double **ref) {
+  FILE *f = fopen(path, "r");
+  if (!f) return WHPC_RAISE(WHPC_ERR_INPUT, "euler.reference: cannot open '%s': %s", path, strerror(errno));
   int c;
   while ((c = fgetc(f)) == '#')
     while ((c = fgetc(f)) != '\n' && c != EOF) {
@@ -84,12 +85,17 @@ static int read_reference(const clim_verdict_in *in, double **ref) {
   double t;
   if (fscanf(f, "%ld %ld %lf", &nx, &nz, &t) != 3) {
     fclose(f);
-    return WHPC_RAISE(WHPC_ERR_INPUT, "euler.reference: '%s' lacks the 'nx nz time' line", in->reference);
+    return WHPC_RAISE(WHPC_ERR_INPUT, "euler.reference: '%s' lacks the 'nx nz time' line", path);
   }
   if (nx != g->gnx || nz != g->gnz) {
     fclose(f);
-    return WHPC_RAISE(WHPC_ERR_INPUT, "euler.reference: '%s' is for a %ld x %ld grid, the run has %ld x %ld",
-                      in->reference, nx, nz, g->gnx, g->gnz);
+    return WHPC_RAISE(WHPC_ERR_INPUT, "euler.reference: '%s' is for a %ld x %ld grid, the run has %ld x %ld", path, nx,
+                      nz, g->gnx, g->gnz);
+  }
+  if (!(fabs(t - t_end) <= 1e-9 * t_end)) {
+    fclose(f);
+    return WHPC_RAISE(WHPC_ERR_INPUT, "euler.reference: '%s' holds the solution at t = %g s, the run ends at euler.t_end = %g s "
+                      "(give euler.reference= to run without the verdict)", path, t, t_end);
   }
   double *a = malloc((size_t)(nx * nz) * sizeof *a);
   if (!a) {
@@ -97,28 +103,41 @@ static int read_reference(const clim_verdict_in *in, double **ref) {
     return WHPC_RAISE(WHPC_ERR_MEM, "cannot allocate the reference field");
   }
   for (long n = 0; n < nx * nz; n++)
-    if (fscanf(f, "%lf", &a[n]) != 1) {
+    if (fscanf(f, "%lf", &a[n]) != 1 || !isfinite(a[n])) {
       fclose(f);
       free(a);
-      return WHPC_RAISE(WHPC_ERR_INPUT, "euler.reference: '%s' holds fewer than %ld values", in->reference, nx * nz);
+      return WHPC_RAISE(WHPC_ERR_INPUT, "euler.reference: '%s' holds fewer than %ld finite values (value %ld is missing or not a number)",
+                        path, nx * nz, n + 1);
     }
   fclose(f);
   *ref = a;
   return WHPC_OK;
 }
 
+int clim_reference_load(whpc_ctx_t ctx, clim_case_id cid, const char *path, const clim_grid *g, double t_end,
+                        double **ref) {
+  *ref = NULL;
+  if (!path || !*path) return WHPC_OK;
+  if (cid != CLIM_CASE_IGW) {
+    int rc = whpc_config_error(ctx, "euler.reference", "only the igw case compares with a reference file");
+    whpc_err_set_collective(1);
+    return rc;
+  }
+  int rc = read_reference(path, g, t_end, ref), grc;
+  whpc_agree(whpc_comm(ctx), rc, &grc);
+  if (grc) {
+    free(*ref);
+    *ref = NULL;
+  }
+  return grc;
+}
+
 static int igw(const clim_verdict_in *in) {
   const clim_grid *g = in->g;
-  if (!in->reference || !*in->reference) {
+  const double *ref = in->reference;
+  if (!ref) {
     whpc_log(in->ctx, WHPC_LOG_INFO, "verdict igw: no euler.reference given (see examples/igw_reference.py)");
     return WHPC_OK;
-  }
-  double *ref = NULL;
-  int rc = read_reference(in, &ref), grc;
-  whpc_agree(whpc_comm(in->ctx), rc, &grc);
-  if (grc) {
-    free(ref);
-    return grc;
   }
   clim_xsum s[2];
   clim_xsum_zero(&s[0]);
@@ -133,7 +152,6 @@ static int igw(const clim_verdict_in *in) {
       if (fabs(e) > mx[0]) mx[0] = fabs(e);
       if (fabs(r) > mx[1]) mx[1] = fabs(r);
     }
-  free(ref);
   WHPC_CALL(clim_reduce_xsum(in->ctx, s, 2));
   WHPC_CALL(clim_reduce_max(in->ctx, mx, 2));
   const double l2 = sqrt(clim_xsum_value(&s[0]) / clim_xsum_value(&s[1])), linf = mx[0] / mx[1];

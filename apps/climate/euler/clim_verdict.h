@@ -26,9 +26,15 @@ typedef struct {
   whpc_halo_t halo;
   const clim_diag_sums *d;   /* diagnostics at the end time */
   double wmax_run;           /* max |w| over the diagnostics of the run */
-  const char *reference;     /* igw reference file or "" */
+  const double *reference;   /* igw: reference theta' (clim_reference_load) or NULL */
   double tolerance;          /* 0: the case's own */
 } clim_verdict_in;
+
+/* Collective: read and check the euler.reference file (path "" or NULL: none) before the run, so
+ * that a bad file is a one-line input error before step 1. Only the igw case takes one; the file
+ * must match the global grid and hold the solution at t_end. *ref is NULL without a file. */
+int clim_reference_load(whpc_ctx_t ctx, clim_case_id cid, const char *path, const clim_grid *g, double t_end,
+                        double **ref);
 
 /* Collective: compute the case's verdicts at the end time, log them and add them to the report. */
 int clim_verdicts(const clim_verdict_in *in);

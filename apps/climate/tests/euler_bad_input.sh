@@ -20,4 +20,17 @@ echo "exit $rc: $(grep "error:" run.log | head -1)"
 [ $rc -eq 3 ] && [ "$(grep -c "error:" run.log)" -eq 1 ] && grep "error:" run.log | grep -q "/proc/whpc-no-such" \
   || { cat run.log; fail "output.dir: expected exit 3 and one error line naming the path, got $rc"; }
 check 1 euler.resolution "$EX/bubble.ini" euler.resolution=300 output.dir=o6
+# euler.reference is read and checked before step 1: missing file, wrong grid, wrong time, garbage
+# values, a case without a reference. Each must stop before any step and before output.dir exists.
+printf '# bad\n300 20 3000\n0.0 nan\n' > garbage.txt
+refcheck() { # refcheck NP ARGS...
+  check "$@"
+  ! grep -q "step" run.log || { cat run.log; fail "euler.reference: the run took steps before the error"; }
+  [ ! -e r1 ] || fail "euler.reference: output.dir was created before the error"
+}
+refcheck 2 euler.reference "$EX/igw.ini" euler.reference=/nonexistent/igw_ref.txt output.dir=r1
+refcheck 1 euler.reference "$EX/igw.ini" euler.nx=150 output.dir=r1
+refcheck 2 euler.reference "$EX/igw.ini" euler.t_end=1000 output.dir=r1
+refcheck 2 euler.reference "$EX/igw.ini" euler.reference="$WORK/garbage.txt" output.dir=r1
+refcheck 1 euler.reference "$EX/bubble.ini" euler.reference="$EX/igw_ref_300x20.txt" output.dir=r1
 echo PASS
