@@ -70,11 +70,16 @@ def residual_plot(out):
     rows = list(csv.DictReader(open(path)))
     if not rows:
         return None
-    t = [float(q["time"]) for q in rows]
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.semilogy(t, [max(float(q["residual_max_dudt"]), 1e-300) for q in rows], label="max |du/dt|")
-    ax.semilogy(t, [max(float(q["max_div_u"]), 1e-300) for q in rows], label="max |div u|")
-    ax.set_xlabel("t")
+    if "residual_norm2" in rows[0]:  # steady.method = newton: |F| per Newton iteration
+        ax.semilogy(range(len(rows)), [max(float(q["residual_norm2"]), 1e-300) for q in rows], "o-",
+                    label="|F|_2 (Newton)")
+        ax.set_xlabel("Newton iteration (all continuation stages)")
+    else:
+        t = [float(q["time"]) for q in rows]
+        ax.semilogy(t, [max(float(q["residual_max_dudt"]), 1e-300) for q in rows], label="max |du/dt|")
+        ax.semilogy(t, [max(float(q["max_div_u"]), 1e-300) for q in rows], label="max |div u|")
+        ax.set_xlabel("t")
     ax.grid(alpha=0.3)
     ax.legend()
     p = os.path.join(out, "residual.png")

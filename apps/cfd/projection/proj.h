@@ -12,6 +12,7 @@
 #ifndef CFD_PROJ_H
 #define CFD_PROJ_H
 #include <stddef.h>
+#include <stdio.h>
 #include <whpc.h>
 
 #define PROJ_GHOST 2
@@ -48,6 +49,9 @@ typedef struct {
   long max_steps;
   int steady;
   double steady_tol;
+  int newton;          /* steady.method = newton */
+  double nu_cont[16];  /* steady.nu_continuation */
+  int n_nu_cont;
   proj_conv_kind conv;
   proj_psolver_kind psolver;
   const char *petsc_options;
@@ -186,6 +190,16 @@ int proj_stream_function(whpc_decomp_t dec, const proj_grid *g, double *const u[
 /* Sample component c (or 3 = pressure) at a global point; collective, exact BC values at walls. */
 int proj_sample(whpc_decomp_t dec, const proj_grid *g, const proj_params *prm, proj_state *s, int c,
                 const double x[3], double *value);
+
+/* ---- proj_newton.c: steady state by Newton (PETSc SNES) on the time-stepper's discretisation.
+ * s holds the initial guess; on return u, p (zero mean) and their ghosts hold the solution. */
+typedef struct {
+  int stages, iterations, linear_iterations;
+  long function_evaluations;
+  double time, residual_momentum, residual_continuity;
+} proj_newton_stats;
+int proj_newton_solve(whpc_ctx_t ctx, whpc_decomp_t dec, const proj_grid *g, const proj_params *prm, proj_state *s,
+                      whpc_halo_t hvel, whpc_halo_t hscal, FILE *diag, proj_newton_stats *st);
 
 /* ---- proj_output.c */
 int proj_write_fields(whpc_ctx_t ctx, whpc_decomp_t dec, const proj_grid *g, const proj_params *prm,

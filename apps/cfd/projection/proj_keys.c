@@ -30,6 +30,11 @@ const whpc_cfg_key cfd_projection_keys[] = {
     {"steady.enabled", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
      "stop when the momentum residual max|du/dt| falls below steady.tol"},
     {"steady.tol", WHPC_CFG_REAL, "1e-6", "m s-2", 0, 1e300, NULL, "steady-state tolerance on max|du/dt|"},
+    {"steady.method", WHPC_CFG_ENUM, "time", "", WHPC_CFG_ANY, "time|newton",
+     "time: march the RK3 projection scheme until max|du/dt| <= steady.tol; newton: solve the same discrete "
+     "steady equations with PETSc SNES (implies steady.enabled; options prefix -newton_ in petsc.options)"},
+    {"steady.nu_continuation", WHPC_CFG_REAL_LIST, "", "m2 s-1", 1e-300, 1e300, NULL,
+     "newton: viscosities solved first, each solution the next initial guess (cavity Re 1000: 0.01,0.0025)"},
     {"pressure.solver", WHPC_CFG_ENUM, "fft", "", WHPC_CFG_ANY, "fft|petsc",
      "fft: direct DCT/DFT solve (periodic/Neumann/Dirichlet per direction); petsc: KSP on a DMDA"},
     {"pressure.rtol", WHPC_CFG_REAL, "1e-12", "", 0, 1, NULL, "relative tolerance of the petsc solve"},
@@ -169,6 +174,26 @@ int proj_params_read(whpc_ctx_t ctx, proj_params *prm) {
   WHPC_CALL(whpc_config_get_int(ctx, "time.max_steps", &prm->max_steps));
   WHPC_CALL(whpc_config_get_bool(ctx, "steady.enabled", &prm->steady));
   WHPC_CALL(whpc_config_get_real(ctx, "steady.tol", &prm->steady_tol));
+  WHPC_CALL(whpc_config_get_enum(ctx, "steady.method", &idx, NULL));
+  prm->newton = idx == 1;
+  WHPC_CALL(whpc_config_get_real_list(ctx, "steady.nu_continuation", &v, &nv));
+  if (nv > (int)(sizeof prm->nu_cont / sizeof prm->nu_cont[0])) {
+    free(v);
+    return whpc_config_error(ctx, "steady.nu_continuation", "at most 16 viscosities, got %d", nv);
+  }
+  for (int i = 0; i < nv; i++) prm->nu_cont[i] = v[i];
+  prm->n_nu_cont = nv;
+  free(v);
+  if (nv && !prm->newton)
+    return whpc_config_error(ctx, "steady.nu_continuation", "is used by steady.method = newton only (method is time)");
+  if (prm->newton) {
+    prm->steady = 1;
+    /* the outflow face is not fixed data (the time-stepper corrects it in the projection) */
+    for (int f = 0; f < 2 * prm->ndims; f++)
+      if (prm->bc[f].kind == BC_OUTFLOW)
+        return whpc_config_error(ctx, "steady.method", "newton does not support outflow faces (%s = outflow): use "
+                                 "steady.method = time", FACE_KEYS[f]);
+  }
   WHPC_CALL(whpc_config_get_enum(ctx, "scheme.convection", &idx, NULL));
   prm->conv = (proj_conv_kind)idx;
   WHPC_CALL(whpc_config_get_enum(ctx, "pressure.solver", &idx, NULL));
@@ -188,6 +213,14 @@ int proj_params_read(whpc_ctx_t ctx, proj_params *prm) {
   WHPC_CALL(whpc_config_get_bool(ctx, "projection.output_faces", &prm->output_faces));
   WHPC_CALL(whpc_config_get_real(ctx, "validation.ghia_tol", &prm->ghia_tol));
 
+  if (prm->newton) {
+    /* PETSc's DMDA colouring needs periodic sizes divisible by 2 * stencil width + 1 */
+    const long w = prm->conv == CONV_QUICK ? 5 : 3;
+    for (int d = 0; d < prm->ndims; d++)
+      if (prm->bc[2 * d].kind == BC_PERIODIC && prm->n[d] % w)
+        return whpc_config_error(ctx, "grid.n", "steady.method = newton needs periodic direction %d divisible by %ld "
+                                 "(finite-difference colouring of the DMDA), got %ld", d, w, prm->n[d]);
+  }
   if (prm->psolver == PSOLVE_FFT)
     for (int d = 0; d < prm->ndims; d++) {
       int dlo = prm->bc[2 * d].kind == BC_OUTFLOW, dhi = prm->bc[2 * d + 1].kind == BC_OUTFLOW;

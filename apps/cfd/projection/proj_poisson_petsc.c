@@ -14,13 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "proj.h"
-
-#define PCALL(x)                                                                                    \
-  do {                                                                                              \
-    PetscErrorCode pe_ = (x);                                                                       \
-    if (pe_) return WHPC_RAISE(WHPC_ERR_NUMERIC, "PETSc error %d in %s", (int)pe_, #x);             \
-  } while (0)
+#include "proj_petsc.h"
 
 typedef struct {
   const proj_params *prm;
@@ -118,29 +112,46 @@ static int ownership(whpc_decomp_t dec, const proj_grid *g, int d, PetscInt **l,
   return WHPC_OK;
 }
 
+int proj_petsc_dmda(whpc_decomp_t dec, const proj_grid *g, const proj_params *prm, int dof, int sw, int box,
+                    MPI_Comm *comm, DM *da, int procs[3]) {
+  WHPC_CALL(proj_comm_dmda_order(dec, comm));
+  PetscInt *l[3] = {NULL, NULL, NULL};
+  int *p = procs;
+  p[0] = p[1] = p[2] = 1;
+  int rc = WHPC_OK;
+  for (int d = 0; d < g->ndims && !rc; d++) rc = ownership(dec, g, d, &l[d], &p[d]);
+  if (rc) {
+    for (int d = 0; d < 3; d++) free(l[d]);
+    return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
+  }
+  DMBoundaryType bt[3];
+  for (int d = 0; d < 3; d++) bt[d] = prm->bc[2 * d].kind == BC_PERIODIC ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
+  const DMDAStencilType st = box ? DMDA_STENCIL_BOX : DMDA_STENCIL_STAR;
+  PetscErrorCode pe;
+  if (g->ndims == 2)
+    pe = DMDACreate2d(*comm, bt[0], bt[1], st, (PetscInt)g->n[0], (PetscInt)g->n[1], p[0], p[1], dof, sw, l[0], l[1],
+                      da);
+  else
+    pe = DMDACreate3d(*comm, bt[0], bt[1], bt[2], st, (PetscInt)g->n[0], (PetscInt)g->n[1], (PetscInt)g->n[2], p[0],
+                      p[1], p[2], dof, sw, l[0], l[1], l[2], da);
+  for (int d = 0; d < 3; d++) free(l[d]);
+  if (pe) return WHPC_RAISE(WHPC_ERR_NUMERIC, "PETSc error %d creating the DMDA", (int)pe);
+  PCALL(DMSetUp(*da));
+  PetscInt xs, ys, zs, xm, ym, zm;
+  PCALL(DMDAGetCorners(*da, &xs, &ys, &zs, &xm, &ym, &zm));
+  if (xs != g->lo[0] || ys != g->lo[1] || xm != g->nl[0] || ym != g->nl[1] ||
+      (g->ndims == 3 && (zs != g->lo[2] || zm != g->nl[2])))
+    return WHPC_RAISE(WHPC_ERR_MPI, "the PETSc DMDA does not own the same box as the whpc decomposition");
+  return WHPC_OK;
+}
+
 int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *prm, void **impl) {
   petsc_solver *s;
   WHPC_MALLOC(s, 1);
   s->g = g;
-  WHPC_CALL(proj_comm_dmda_order(dec, &s->comm));
-  PetscInt *l[3] = {NULL, NULL, NULL};
   int p[3] = {1, 1, 1};
-  for (int d = 0; d < g->ndims; d++) WHPC_CALL(ownership(dec, g, d, &l[d], &p[d]));
-  DMBoundaryType bt[3];
-  for (int d = 0; d < 3; d++) bt[d] = prm->bc[2 * d].kind == BC_PERIODIC ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
-  if (g->ndims == 2)
-    PCALL(DMDACreate2d(s->comm, bt[0], bt[1], DMDA_STENCIL_STAR, (PetscInt)g->n[0], (PetscInt)g->n[1], p[0], p[1],
-                       1, 1, l[0], l[1], &s->da));
-  else
-    PCALL(DMDACreate3d(s->comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, (PetscInt)g->n[0], (PetscInt)g->n[1],
-                       (PetscInt)g->n[2], p[0], p[1], p[2], 1, 1, l[0], l[1], l[2], &s->da));
-  for (int d = 0; d < 3; d++) free(l[d]);
+  WHPC_CALL(proj_petsc_dmda(dec, g, prm, 1, 1, 0, &s->comm, &s->da, p));
   PCALL(DMDASetInterpolationType(s->da, DMDA_Q0)); /* cell-centred hierarchy: n -> n/2 */
-  PCALL(DMSetUp(s->da));
-  PetscInt xs, ys, zs, xm, ym, zm;
-  PCALL(DMDAGetCorners(s->da, &xs, &ys, &zs, &xm, &ym, &zm));
-  if (xs != g->lo[0] || ys != g->lo[1] || xm != g->nl[0] || ym != g->nl[1] || (g->ndims == 3 && (zs != g->lo[2] || zm != g->nl[2])))
-    return WHPC_RAISE(WHPC_ERR_MPI, "the PETSc DMDA does not own the same box as the whpc decomposition");
   s->ops.prm = prm;
   s->ops.ndims = g->ndims;
   for (int d = 0; d < 3; d++) s->ops.length[d] = g->length[d], s->ops.nfine[d] = g->n[d];

@@ -28,5 +28,7 @@ check 1 "time\.cfl.*1\.5.*out of range" time.cfl=1.5
 check 4 "3 cells in x cannot be split over 4 ranks" grid.n=3,8 grid.dims=4,1
 check 1 "periodic must be set on both" bc.xlo=periodic
 check 1 "pressure\.solver.*fft.*petsc" bc.xhi=outflow
+check 1 "steady\.method.*newton.*outflow" steady.method=newton bc.xhi=outflow pressure.solver=petsc
+check 1 "steady\.nu_continuation.*newton only" steady.nu_continuation=0.01
 checkrc 2 2 "not finite at step [0-9]+.*time\.dt" grid.n=32,32 time.dt=0.5
 exit $fail
