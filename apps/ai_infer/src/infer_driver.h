@@ -10,7 +10,7 @@ typedef struct {
   long *bands; int nbands;       /* 1-based band numbers, nbands = 0: all */
   double scale;
   double *mean, *std; int nmean, nstd;
-  long threads, batch, chunk, topk, abort_after, readers;
+  long threads, batch, chunk, topk, abort_after, stop_after, readers;
   int prefetch, skip_errors, dynamic;
 } infer_params;
 

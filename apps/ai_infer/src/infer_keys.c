@@ -31,6 +31,8 @@ static const whpc_cfg_key INFER_KEYS[] = {
      "auto: [N,K] output -> CSV of top-k, [N,K,H,W] -> class GeoTIFF per tile + VRT"},
     {"test.abort_after", WHPC_CFG_INT, "0", "", 0, 1L << 40, NULL,
      "fault test: the last rank kills itself (SIGKILL) after this many items (0 = off)"},
+    {"test.stop_after", WHPC_CFG_INT, "0", "", 0, 1L << 40, NULL,
+     "resume test: the last rank sends itself SIGTERM after this many items (0 = off)"},
 };
 
 int infer_keys_add(whpc_ctx_t ctx) { return whpc_config_add_keys(ctx, INFER_KEYS, WHPC_NKEYS(INFER_KEYS)); }
@@ -56,6 +58,7 @@ int infer_params_read(whpc_ctx_t ctx, infer_params *p) {
   WHPC_CALL(whpc_config_get_int(ctx, "output.topk", &p->topk));
   WHPC_CALL(whpc_config_get_enum(ctx, "output.kind", NULL, &p->out_kind));
   WHPC_CALL(whpc_config_get_int(ctx, "test.abort_after", &p->abort_after));
+  WHPC_CALL(whpc_config_get_int(ctx, "test.stop_after", &p->stop_after));
   p->skip_errors = !strcmp(p->on_error, "skip");
   p->dynamic = !strcmp(p->sched, "dynamic");
   if (!strcmp(p->backend, "onednn") && !infer_have_onednn())

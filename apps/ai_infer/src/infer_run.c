@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "infer_driver.h"
 #include "infer_run.h"
 
@@ -83,6 +84,13 @@ static int process_chunk(infer_job *j, infer_chunk *ch) {
       raise(SIGKILL);
     }
     if (!rc) rc = infer_journal_append(j->journal, idx, skipped, ch->count);
+    if (!rc && p->stop_after > 0 && whpc_rank(j->ctx) == whpc_size(j->ctx) - 1 && j->st.items < p->stop_after &&
+        j->st.items + ch->count >= p->stop_after) {
+      fprintf(stderr, "test.stop_after: rank %d sends itself SIGTERM after %ld items\n", whpc_rank(j->ctx),
+              j->st.items + ch->count);
+      fflush(stderr);
+      kill(getpid(), SIGTERM); /* a real signal through the real handlers */
+    }
     whpc_timer_end(j->ctx, "write");
     j->st.t_write += whpc_wtime() - t0;
     j->st.items += ch->count;
@@ -92,12 +100,30 @@ static int process_chunk(infer_job *j, infer_chunk *ch) {
   return rc;
 }
 
+/* Collective, after the queue is closed: an error of any rank becomes every rank's error (one
+ * line, all ranks end together); otherwise a signal-driven early leave becomes WHPC_STOPPED. */
+static int end_together(infer_job *j, int rc, int nleft) {
+  int grc;
+  whpc_agree(whpc_comm(j->ctx), rc, &grc);
+  if (grc) return grc;
+  if (!nleft) return WHPC_OK;
+  long mine = j->st.items, now = 0;
+  WHPC_MPI(MPI_Allreduce(&mine, &now, 1, MPI_LONG, MPI_SUM, whpc_comm(j->ctx)));
+  long n = j->it->n, done = n - j->ntodo + now;
+  return WHPC_RAISE(WHPC_STOPPED,
+                    "stopped by a signal: %ld of %ld inputs done and journaled (%ld in this run), %ld left; "
+                    "rerun the same command to resume",
+                    done, n, now, n - done);
+}
+
 int infer_run_loop(infer_job *j) {
   const infer_params *p = j->p;
   whpc_workqueue_t wq = NULL;
+  infer_leave lv;
   WHPC_CALL(whpc_workqueue_create(j->ctx, j->ntodo, p->dynamic ? WHPC_WQ_DYNAMIC : WHPC_WQ_STATIC, p->chunk, &wq));
+  WHPC_CALL(infer_leave_open(whpc_comm(j->ctx), &lv));
   infer_prefetch *pf = NULL;
-  int rc = infer_prefetch_create(p, &j->g, j->it, j->todo, p->chunk, p->prefetch, &pf);
+  int rc = infer_prefetch_create(p, &j->g, j->it, j->todo, p->chunk, p->prefetch, &pf), left = 0;
   whpc_progress prog;
   whpc_progress_start(j->ctx, &prog, j->ntodo, 0, "");
   double t0 = whpc_wtime();
@@ -109,16 +135,28 @@ int infer_run_loop(infer_job *j) {
     infer_chunk *ch = infer_prefetch_wait(pf);
     whpc_timer_end(j->ctx, "wait_input");
     if (!ch->count) break;
+    /* a signal (or a peer that left) stops taking work; the chunk in hand is not journaled, so
+     * a rerun does it */
+    if (infer_leave_wanted(&lv)) {
+      left = 1;
+      break;
+    }
     if (!(rc = whpc_workqueue_next(wq, &first, &count))) rc = infer_prefetch_submit(pf, first, count);
     if (!rc) rc = process_chunk(j, ch);
     /* rank 0's own count scaled by the ranks: an estimate under dynamic scheduling */
     long est = j->st.items * whpc_size(j->ctx);
     whpc_progress_update(j->ctx, &prog, est < j->ntodo ? est : j->ntodo, 0, 0);
   }
+  /* an error stops this rank's work: tell the others so they stop at their next chunk */
+  if (rc || left) {
+    int arc = infer_leave_announce(&lv);
+    if (!rc) rc = arc;
+  }
   j->st.t_busy = whpc_wtime() - t0;
-  infer_prefetch_destroy(&pf);
-  if (rc) return rc; /* the caller aborts: the other ranks may still be in the queue */
-  WHPC_CALL(whpc_workqueue_destroy(&wq));
+  infer_prefetch_destroy(&pf); /* joins the reader thread */
+  int nleft = 0, wrc = whpc_workqueue_destroy(&wq), crc = infer_leave_close(&lv, left || rc, &nleft);
+  if (!rc) rc = wrc ? wrc : crc;
+  WHPC_CALL(end_together(j, rc, nleft));
   j->st.t_wall = whpc_wtime() - t0;
   whpc_progress_update(j->ctx, &prog, j->ntodo, 0, 1);
   return WHPC_OK;

@@ -24,5 +24,21 @@ typedef struct {
   infer_stats st;
 } infer_job;
 
+/* The work loop. Returns WHPC_STOPPED (on every rank) when a signal made the ranks leave early;
+ * errors of any rank are agreed, so every rank returns the same code and message. */
 int infer_run_loop(infer_job *j);
+
+/* Leaving the loop early, together (infer_stop.c). */
+typedef struct {
+  MPI_Comm comm;
+  int size, rank, one;
+  int signalled, peer, told; /* saw a signal / a peer left / we told the others */
+  MPI_Request *req;
+} infer_leave;
+void infer_signals_install(void); /* after whpc_init: chains libwhpc's SIGTERM/SIGUSR1 handler */
+int infer_signal_seen(void);
+int infer_leave_open(MPI_Comm comm, infer_leave *lv);           /* collective */
+int infer_leave_wanted(infer_leave *lv);                         /* local: signal, or a peer left */
+int infer_leave_announce(infer_leave *lv);                       /* tell every other rank, once */
+int infer_leave_close(infer_leave *lv, int left, int *nleft);    /* collective: drains, frees */
 #endif

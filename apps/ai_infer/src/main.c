@@ -191,6 +191,7 @@ int main(int argc, char **argv) {
                               NULL, 1};
   WHPC_MAIN(MPI_COMM_WORLD, whpc_init(&argc, &argv, &info, &ctx));
   MPI_Comm comm = whpc_comm(ctx);
+  infer_signals_install(); /* SIGTERM/SIGUSR1: leave the work loop at the next chunk, exit 75 */
   infer_params p;
   WHPC_MAIN(comm, infer_keys_add(ctx));
   WHPC_MAIN(comm, whpc_config_load(ctx, argc, argv));
@@ -228,7 +229,8 @@ int main(int argc, char **argv) {
   job.it = &items, job.todo = todo, job.ntodo = ntodo;
   double t0 = whpc_wtime();
   whpc_timer_begin(ctx, "work");
-  WHPC_MAIN(comm, infer_run_loop(&job)); /* an error of one rank aborts the job; rerun resumes */
+  /* errors of any rank end all ranks together; a signal ends them with exit 75, resumable */
+  WHPC_MAIN(comm, infer_run_loop(&job));
   whpc_timer_end(ctx, "work");
   MPI_Barrier(comm);
   whpc_timer_begin(ctx, "merge");

@@ -1,5 +1,5 @@
 #!/bin/bash
-# whpc-ai-infer driver tests. Usage: test_driver.sh ranks|resume|badinput|skip|raster|formats
+# whpc-ai-infer driver tests. Usage: test_driver.sh ranks|resume|term|badinput|skip|raster|formats
 # Environment from whpc_add_script_test: WHPC_MPIEXEC, WHPC_NUMPROC_FLAG, WHPC_BUILD_DIR, WHPC_SOURCE_DIR.
 set -u
 mode=$1
@@ -78,6 +78,40 @@ resume)
   mpirun 2 cls.ini output.dir=out > other.log 2>&1 && fail "resume with another input list exited 0"
   grep -q "another input list" other.log || { cat other.log; fail "no input-list error"; }
   echo "ok: resume ($ndone of 30 journaled before the kill)"
+  ;;
+term)
+  # SIGTERM mid-run (test.stop_after: the last rank sends itself a real SIGTERM; the other rank
+  # learns it at its next chunk): exit 75 with one line, no final outputs; rerunning the same
+  # command computes each remaining item once and gives byte-identical outputs
+  $py $app/tools/make_tiles.py tiles 24 || fail "make_tiles"
+  cat > seg.ini <<EOI
+model.path = $app/models/segmenter.onnx
+input.path = tiles
+engine.batch = 2
+sched.chunk = 2
+EOI
+  mpirun 1 seg.ini output.dir=ref > ref.log 2>&1 || { cat ref.log; fail "reference run"; }
+  for s in dynamic static; do
+    for n in 1 2; do
+      o=o_${n}_$s
+      mpirun $n seg.ini output.dir=$o sched.mode=$s test.stop_after=4 > stop.log 2>&1
+      rc=$?
+      [ $rc = 75 ] || { cat stop.log; fail "$n ranks $s: SIGTERM gave exit $rc, expected 75"; }
+      [ "$(grep -c "stopped by a signal: .* inputs done and journaled .* rerun the same command to resume" stop.log)" = 1 ] \
+        || { cat stop.log; fail "$n ranks $s: expected one 'stopped by a signal' line"; }
+      grep -q "error" stop.log && { cat stop.log; fail "$n ranks $s: an error line after SIGTERM"; }
+      for f in report.json predictions.csv mosaic.vrt; do [ -e $o/$f ] && fail "$n ranks $s: stopped run left $f"; done
+      ndone=$(cat $o/journal/rank-*.log | wc -l)
+      [ "$ndone" -lt 24 ] || fail "$n ranks $s: journal already complete"
+      mpirun $n seg.ini output.dir=$o sched.mode=$s > resume.log 2>&1 || { cat resume.log; fail "$n ranks $s: resume"; }
+      grep -q "$ndone already done (resume)" resume.log || { cat resume.log; fail "$n ranks $s: resume did not start from $ndone"; }
+      cmp -s ref/predictions.csv $o/predictions.csv || fail "$n ranks $s: predictions.csv differs from an uninterrupted run"
+      [ "$(cat $o/parts/rank-*.csv | wc -l)" = 24 ] || fail "$n ranks $s: $(cat $o/parts/rank-*.csv | wc -l) results computed, expected each of 24 once"
+      [ "$(ls $o/tiles | wc -l)" = 24 ] || fail "$n ranks $s: expected 24 class tiles"
+      for f in ref/tiles/*.tif; do cmp -s "$f" "$o/tiles/${f##*/}" || fail "$n ranks $s: ${f##*/} differs"; done
+      echo "ok: $n ranks $s: SIGTERM after $ndone of 24 -> exit 75, resumed, every item once, outputs identical"
+    done
+  done
   ;;
 badinput)
   $py $app/tools/make_tiles.py tiles 6 || fail "make_tiles"
