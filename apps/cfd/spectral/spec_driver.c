@@ -21,6 +21,7 @@
 #endif
 
 enum { CASE_TGV3D = 0, CASE_TGV2D = 1, CASE_ISOTROPIC = 2 };
+enum { DEC_AUTO = 0, DEC_SLAB = 1, DEC_PENCIL = 2 };
 static const char *CASE_NAMES[] = {"tgv3d", "tgv2d", "isotropic"};
 /* TGV Re = 1600 reference (512^3 spectral, workshop case C3.5; see data/README.md). */
 #define TGV_NU (1.0 / 1600.0)
@@ -45,6 +46,7 @@ typedef struct {
   long ck_every;
   const char *restart;
   long fft_pairs;
+  int decomp; /* DEC_SLAB or DEC_PENCIL after read_options */
 } spec_opts;
 
 /* Same check on every rank with the same values: the error is collective (printed once). */
@@ -97,12 +99,24 @@ static int read_options(whpc_ctx_t ctx, spec_opts *o) {
             "expected a viscosity > 0 (or spectral.inviscid = true for the Euler equations)");
   if (o->inviscid) o->nu = 0.0;
   OPT_CHECK(o->n % 2 == 0, "spectral.n", "expected an even number of points per direction");
-  OPT_CHECK(ranks <= o->n, "spectral.n",
-            "%d ranks but only %ld grid planes: the slab decomposition allows at most spectral.n ranks "
-            "(pencil decomposition not implemented)",
-            ranks, o->n);
-  OPT_CHECK(o->n % ranks == 0, "spectral.n",
-            "not supported by the slab decomposition on %d ranks: expected a multiple of the rank count", ranks);
+  WHPC_CALL(whpc_config_get_enum(ctx, "spectral.decomposition", &o->decomp, NULL));
+  /* Slabs (FFTW-MPI) need n a multiple of the rank count; pencils take any count up to n (n/2+1). */
+  int slab_fits = ranks <= o->n && o->n % ranks == 0;
+  if (o->decomp == DEC_AUTO) o->decomp = slab_fits || o->dim == 2 ? DEC_SLAB : DEC_PENCIL;
+  OPT_CHECK(o->decomp == DEC_SLAB || o->dim == 3, "spectral.decomposition",
+            "pencil is for 3D cases only (2D runs use slabs: at most spectral.n ranks)");
+  if (o->decomp == DEC_SLAB) {
+    OPT_CHECK(ranks <= o->n, "spectral.n",
+              "%d ranks but only %ld grid planes: the slab decomposition allows at most spectral.n ranks%s", ranks,
+              o->n, o->dim == 3 ? " (spectral.decomposition = pencil or auto allows more)" : "");
+    OPT_CHECK(o->n % ranks == 0, "spectral.n",
+              "not supported by the slab decomposition on %d ranks: expected a multiple of the rank count%s", ranks,
+              o->dim == 3 ? " (or spectral.decomposition = pencil or auto)" : "");
+  } else
+    OPT_CHECK((double)ranks <= (double)o->n * (double)(o->n / 2 + 1), "spectral.n",
+              "%d ranks but the pencil decomposition of n = %ld allows at most n (n/2+1) = %.0f", ranks, o->n,
+              (double)o->n * (double)(o->n / 2 + 1));
+  OPT_CHECK(o->n >= 4, "spectral.n", "expected n >= 4 (the 2/3 rule keeps no mode on fewer points)");
   OPT_CHECK(o->forcing == 0 || o->forcing_a > 0.0, "spectral.forcing_a",
             "expected A > 0 with spectral.forcing = lundgren");
   OPT_CHECK(o->t_end > 0.0 || o->max_steps > 0, "spectral.t_end", "expected t_end > 0 (or spectral.max_steps > 0)");
@@ -159,9 +173,14 @@ static int spectra_write(const char *path, const spectra *sp) {
 
 /* ---- set-up ---- */
 
-static int setup_solver(whpc_ctx_t ctx, const spec_opts *o, cfd_spec *s) {
+static int setup_solver(whpc_ctx_t ctx, const spec_opts *o, cfd_spec *s, whpc_decomp_t *gk) {
   char wpath[4300] = "";
   int imported = 0, grc;
+  cfd_pencil pc, *pcp = NULL;
+  if (o->decomp == DEC_PENCIL) {
+    WHPC_CALL(cfd_spec_pencil_grid(ctx, o->n, gk, &pc));
+    pcp = &pc;
+  }
   if (*o->wisdom_dir) {
     int rc = whpc_rank(ctx) == 0 ? whpc_mkdir_p(o->wisdom_dir) : WHPC_OK;
     whpc_agree(whpc_comm(ctx), rc, &grc);
@@ -169,14 +188,14 @@ static int setup_solver(whpc_ctx_t ctx, const spec_opts *o, cfd_spec *s) {
       whpc_log(ctx, WHPC_LOG_WARN, "FFTW wisdom directory %s not usable: planning without wisdom", o->wisdom_dir);
       whpc_err_clear();
     } else {
-      cfd_spec_wisdom_path(o->wisdom_dir, o->dim, o->n, whpc_size(ctx), (cfd_spec_planner)o->planner, wpath,
-                           sizeof wpath);
+      cfd_spec_wisdom_path(o->wisdom_dir, o->dim, o->n, whpc_size(ctx), (cfd_spec_planner)o->planner,
+                           o->decomp == DEC_PENCIL, wpath, sizeof wpath);
       cfd_spec_wisdom_load(whpc_comm(ctx), wpath, &imported);
     }
   }
   whpc_timer_begin(ctx, "fft_plan");
   double nu = o->nu;
-  int rc = cfd_spec_create(whpc_comm(ctx), o->dim, o->n, nu, o->forcing_a, (cfd_spec_planner)o->planner, s);
+  int rc = cfd_spec_create(whpc_comm(ctx), o->dim, o->n, nu, o->forcing_a, (cfd_spec_planner)o->planner, pcp, s);
   whpc_timer_end(ctx, "fft_plan");
   whpc_agree(whpc_comm(ctx),
              rc == 0 ? WHPC_OK
@@ -189,9 +208,16 @@ static int setup_solver(whpc_ctx_t ctx, const spec_opts *o, cfd_spec *s) {
     whpc_log(ctx, WHPC_LOG_WARN, "could not save FFTW wisdom to %s", wpath);
   whpc_report_set_string(ctx, "fftw.wisdom", *wpath ? (imported ? "reused" : "created") : "off");
   whpc_report_set_string(ctx, "fftw.wisdom_file", wpath);
-  whpc_log(ctx, WHPC_LOG_INFO, "spectral: %dD n = %ld, %d slab(s) of %ld planes, dealias |k_i| <= %ld, FFTW wisdom %s%s",
-           o->dim, o->n, whpc_size(ctx), (long)s->ln0, s->kmax, *wpath ? (imported ? "reused from " : "saved to ") : "off",
-           wpath);
+  if (s->pencil)
+    whpc_log(ctx, WHPC_LOG_INFO,
+             "spectral: 3D n = %ld, pencils on a %d x %d grid (rank 0: %ld x %ld real lines), dealias |k_i| <= %ld, "
+             "FFTW wisdom %s%s",
+             o->n, s->pc.p1, s->pc.p2, (long)s->pc.zl, (long)s->pc.yl, s->kmax,
+             *wpath ? (imported ? "reused from " : "saved to ") : "off", wpath);
+  else
+    whpc_log(ctx, WHPC_LOG_INFO,
+             "spectral: %dD n = %ld, %d slab(s) of %ld planes, dealias |k_i| <= %ld, FFTW wisdom %s%s", o->dim, o->n,
+             whpc_size(ctx), (long)s->ln0, s->kmax, *wpath ? (imported ? "reused from " : "saved to ") : "off", wpath);
   return WHPC_OK;
 }
 
@@ -336,10 +362,16 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
   WHPC_CALL(whpc_output_prepare(ctx, CASE_NAMES[o.cas]));
   whpc_report_set_case(ctx, CASE_NAMES[o.cas]);
   whpc_timer_begin(ctx, "setup");
-  WHPC_CALL(setup_solver(ctx, &o, &s));
+  WHPC_CALL(setup_solver(ctx, &o, &s, &gk));
   WHPC_CALL(cfd_spec_io_decomps(ctx, &s, &gk, &gr));
-  int pdims[1] = {whpc_size(ctx)};
-  whpc_report_set_decomposition(ctx, 1, pdims, o.dim == 3 ? "fftw-mpi slab (z; ky after transposed r2c)" : "fftw-mpi slab (y)");
+  if (s.pencil) {
+    int pdims[2] = {s.pc.p1, s.pc.p2};
+    whpc_report_set_decomposition(ctx, 2, pdims, "pencil (y x z; kx x ky after r2c), own transposes");
+  } else {
+    int pdims[1] = {whpc_size(ctx)};
+    whpc_report_set_decomposition(ctx, 1, pdims,
+                                  o.dim == 3 ? "fftw-mpi slab (z; ky after transposed r2c)" : "fftw-mpi slab (y)");
+  }
   whpc_report_set_size(ctx, "n", (double)o.n);
   whpc_report_set_size(ctx, "points", pow((double)o.n, o.dim));
 
@@ -416,6 +448,14 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
     if (ck && o.ck_every > 0 && step % o.ck_every == 0) {
       whpc_timer_begin(ctx, "checkpoint");
       WHPC_CALL(whpc_checkpoint_write(ck, (long)step));
+      /* The series so far, so that a long run killed later still leaves its diagnostics (up to the
+       * last checkpoint; a restart's series starts at the restart time). */
+      int wrc = WHPC_OK, gwrc;
+      if (whpc_rank(ctx) == 0)
+        wrc = cfd_spec_write_series(whpc_output_path(ctx, "diagnostics.csv", path, sizeof path), &h, o.nu,
+                                    o.forcing_a);
+      whpc_agree(whpc_comm(ctx), wrc, &gwrc);
+      if (gwrc) return gwrc;
       whpc_timer_end(ctx, "checkpoint");
     }
     int stop = 0;

@@ -5,16 +5,17 @@
 #include <stdlib.h>
 #include <whpc_ncio.h>
 
-static int make_decomp(whpc_ctx_t ctx, int dim, long nx, long n, int periodic, const char *name,
-                       whpc_decomp_t *out) {
+/* pdims: process dims {1, p1, p2} (pencil, 3D) or NULL = slab over the last dimension. */
+static int make_decomp(whpc_ctx_t ctx, int dim, long nx, long n1, long n2, const int *pdims, int periodic,
+                       const char *name, whpc_decomp_t *out) {
   whpc_decomp_desc d = {0};
   d.ndims = dim;
   d.n[0] = nx;
-  d.n[1] = n;
-  d.n[2] = dim == 3 ? n : 1;
+  d.n[1] = n1;
+  d.n[2] = dim == 3 ? n2 : 1;
   d.dims[0] = 1;
-  d.dims[1] = dim == 3 ? 1 : whpc_size(ctx);
-  d.dims[2] = dim == 3 ? whpc_size(ctx) : 1;
+  d.dims[1] = pdims ? pdims[1] : dim == 3 ? 1 : whpc_size(ctx);
+  d.dims[2] = pdims ? pdims[2] : dim == 3 ? whpc_size(ctx) : 1;
   for (int i = 0; i < 3; i++) d.periodic[i] = periodic;
   d.ghost = 0;
   d.name = name;
@@ -22,22 +23,58 @@ static int make_decomp(whpc_ctx_t ctx, int dim, long nx, long n, int periodic, c
   return WHPC_OK;
 }
 
-/* The decomposition must own exactly FFTW's planes [start, start+count) of its split dimension. */
-static int check_same(whpc_ctx_t ctx, whpc_decomp_t g, int dim, ptrdiff_t start, ptrdiff_t count) {
+/* The decomposition must own exactly the solver's block [start, start+count) of dimension d. */
+static int check_same(whpc_ctx_t ctx, whpc_decomp_t g, int d, ptrdiff_t start, ptrdiff_t count) {
   whpc_box b;
   whpc_decomp_owned(g, &b);
-  int d = dim - 1, ok = b.lo[d] == start && b.hi[d] - b.lo[d] == count, gok;
-  int rc = ok ? WHPC_OK : WHPC_RAISE(WHPC_ERR_ARG, "whpc_decomp block [%ld,%ld) differs from FFTW's slab [%ld,%ld)",
+  int ok = b.lo[d] == start && b.hi[d] - b.lo[d] == count, gok;
+  int rc = ok ? WHPC_OK : WHPC_RAISE(WHPC_ERR_ARG, "whpc_decomp block [%ld,%ld) differs from the FFT's [%ld,%ld)",
                                       b.lo[d], b.hi[d], (long)start, (long)(start + count));
   whpc_agree(whpc_comm(ctx), rc, &gok);
   return gok;
 }
 
+int cfd_spec_pencil_grid(whpc_ctx_t ctx, long n, whpc_decomp_t *gk, cfd_pencil *pc) {
+  /* The Fourier state [ky][kx][kz] (doubles, kz fastest) sets the grid: kx has only n/2+1 values. */
+  int pdims[3] = {1, 0, 0};
+  WHPC_CALL(make_decomp(ctx, 3, 2 * n, n / 2 + 1, n, pdims, 0, "spectral.n (pencil grid of the Fourier state)", gk));
+  int dims[3], coords[3], keep_row[3] = {0, 1, 0}, keep_col[3] = {0, 0, 1};
+  whpc_decomp_dims(*gk, dims);
+  whpc_decomp_coords(*gk, coords);
+  MPI_Comm row = MPI_COMM_NULL, col = MPI_COMM_NULL;
+  WHPC_CALL(whpc_decomp_sub_comm(*gk, keep_row, &row));
+  WHPC_CALL(whpc_decomp_sub_comm(*gk, keep_col, &col));
+  int rr, rc_, gok;
+  MPI_Comm_rank(row, &rr);
+  MPI_Comm_rank(col, &rc_);
+  int rc = rr == coords[1] && rc_ == coords[2]
+               ? WHPC_OK
+               : WHPC_RAISE(WHPC_ERR_ARG, "pencil sub-communicator ranks (%d, %d) are not the grid coordinates (%d, %d)",
+                            rr, rc_, coords[1], coords[2]);
+  whpc_agree(whpc_comm(ctx), rc, &gok);
+  if (gok) {
+    MPI_Comm_free(&row);
+    MPI_Comm_free(&col);
+    return gok;
+  }
+  cfd_pencil_setup(n, dims[1], dims[2], coords[1], coords[2], row, col, pc);
+  return WHPC_OK;
+}
+
 int cfd_spec_io_decomps(whpc_ctx_t ctx, const cfd_spec *s, whpc_decomp_t *gk, whpc_decomp_t *gr) {
-  WHPC_CALL(make_decomp(ctx, s->dim, 2 * s->nc, s->n, 0, "spectral state (Fourier)", gk));
-  WHPC_CALL(make_decomp(ctx, s->dim, s->n, s->n, 1, "spectral.n", gr));
-  WHPC_CALL(check_same(ctx, *gk, s->dim, s->lk0, s->lk));
-  WHPC_CALL(check_same(ctx, *gr, s->dim, s->l0, s->ln0));
+  if (s->pencil) {
+    int pdims[3] = {1, s->pc.p1, s->pc.p2};
+    WHPC_CALL(make_decomp(ctx, 3, s->n, s->n, s->n, pdims, 1, "spectral.n", gr));
+    WHPC_CALL(check_same(ctx, *gk, 1, s->pc.kx0, s->pc.kxl));
+    WHPC_CALL(check_same(ctx, *gk, 2, s->pc.ky0, s->pc.kyl));
+    WHPC_CALL(check_same(ctx, *gr, 1, s->pc.y0, s->pc.yl));
+    WHPC_CALL(check_same(ctx, *gr, 2, s->pc.z0, s->pc.zl));
+    return WHPC_OK;
+  }
+  WHPC_CALL(make_decomp(ctx, s->dim, 2 * s->nc, s->n, s->n, NULL, 0, "spectral state (Fourier)", gk));
+  WHPC_CALL(make_decomp(ctx, s->dim, s->n, s->n, s->n, NULL, 1, "spectral.n", gr));
+  WHPC_CALL(check_same(ctx, *gk, s->dim - 1, s->lk0, s->lk));
+  WHPC_CALL(check_same(ctx, *gr, s->dim - 1, s->l0, s->ln0));
   return WHPC_OK;
 }
 

@@ -9,7 +9,13 @@
 #include "spec_diag.h"
 #include "spec_solver.h"
 
-/* Collective. gk: Fourier state as doubles (re, im interleaved, kx fastest), gr: real space. */
+/* Collective: the pencil process grid, chosen by whpc_decomp on the Fourier state of n^3 points
+ * ({2n doubles of kz} x {n/2+1 kx} x {n ky}, process dims {1, p1, p2}) into *gk, and the transpose
+ * blocks and row/column communicators into *pc (for cfd_spec_create). */
+int cfd_spec_pencil_grid(whpc_ctx_t ctx, long n, whpc_decomp_t *gk, cfd_pencil *pc);
+/* Collective. gk: Fourier state as doubles (re, im interleaved; slab: kx fastest, pencil: kz
+ * fastest, gk already made by cfd_spec_pencil_grid), gr: real space. Checkpoints of a slab run and
+ * of a pencil run are of different arrays: a restart must use the same decomposition kind. */
 int cfd_spec_io_decomps(whpc_ctx_t ctx, const cfd_spec *s, whpc_decomp_t *gk, whpc_decomp_t *gr);
 /* Collective: register u_hat, v_hat(, w_hat), time and step with a checkpoint. */
 int cfd_spec_ckpt_register(whpc_ckpt_t ck, whpc_decomp_t gk, cfd_spec *s, double *t, long long *step);

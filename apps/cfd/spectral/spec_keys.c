@@ -6,7 +6,10 @@ const whpc_cfg_key cfd_spectral_keys[] = {
      "tgv3d: Taylor-Green vortex in [0,2pi]^3 (compared with the 512^3 reference at nu = 1/1600); "
      "tgv2d: 2D Taylor-Green (exact decay); isotropic: random field, optionally Lundgren-forced"},
     {"spectral.n", WHPC_CFG_INT, "64", "", 2, 8192, NULL,
-     "grid points per direction (even; a multiple of the rank count, slab decomposition)"},
+     "grid points per direction (even; with slabs a multiple of the rank count)"},
+    {"spectral.decomposition", WHPC_CFG_ENUM, "auto", "", WHPC_CFG_ANY, "auto|slab|pencil",
+     "slab: FFTW-MPI slabs (ranks <= n, n a multiple of ranks); pencil (3D): a p1 x p2 process grid with "
+     "own transposes, any rank count up to n (n/2+1); auto: slab where it fits, else pencil"},
     {"spectral.nu", WHPC_CFG_REAL, "0.000625", "m2 s-1", WHPC_CFG_ANY, NULL,
      "kinematic viscosity (> 0; TGV Re = 1600 is 1/1600)"},
     {"spectral.inviscid", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,

@@ -34,7 +34,7 @@ static void make_plans(cfd_spec *s, MPI_Comm comm, unsigned flags) {
 }
 
 int cfd_spec_create(MPI_Comm comm, int dim, long n, double nu, double forcing_a, cfd_spec_planner planner,
-                    cfd_spec *s) {
+                    const cfd_pencil *pencil, cfd_spec *s) {
   memset(s, 0, sizeof(*s));
   fftw_mpi_init();
   s->dim = dim;
@@ -45,7 +45,20 @@ int cfd_spec_create(MPI_Comm comm, int dim, long n, double nu, double forcing_a,
   s->kmax = (n - 1) / 3;
   s->nu = nu;
   s->forcing_a = forcing_a;
-  if (dim == 3) {
+  s->ry0 = 0;
+  s->ryl = dim == 3 ? n : 1;
+  if (pencil) {
+    s->pencil = 1;
+    s->pc = *pencil;
+    s->alloc = cfd_pencil_alloc(n, pencil);
+    s->ln0 = pencil->zl;
+    s->l0 = pencil->z0;
+    s->ry0 = pencil->y0;
+    s->ryl = pencil->yl;
+    s->lk = pencil->kyl;
+    s->lk0 = pencil->ky0;
+    s->kb = pencil->kxl; /* Fourier [ky][kx][kz]: the middle extent is kx, the inner kz */
+  } else if (dim == 3) {
     s->alloc = fftw_mpi_local_size_3d_transposed(n, n, s->nc, comm, &s->ln0, &s->l0, &s->lk, &s->lk0);
     s->kb = n;
   } else {
@@ -54,7 +67,7 @@ int cfd_spec_create(MPI_Comm comm, int dim, long n, double nu, double forcing_a,
     s->lk0 = s->l0;
     s->kb = 1;
   }
-  s->nmodes = (size_t)s->lk * (size_t)s->kb * (size_t)s->nc;
+  s->nmodes = (size_t)s->lk * (size_t)s->kb * (size_t)(s->pencil ? n : s->nc);
   int nw = dim == 3 ? 6 : 3;
   for (int c = 0; c < s->ncomp; c++) {
     s->u[c] = fftw_alloc_complex(s->alloc);
@@ -70,27 +83,42 @@ int cfd_spec_create(MPI_Comm comm, int dim, long n, double nu, double forcing_a,
   s->k2 = fftw_alloc_real(s->nmodes ? s->nmodes : 1);
   s->e1 = fftw_alloc_real(s->nmodes ? s->nmodes : 1);
   s->keep = malloc(s->nmodes ? s->nmodes : 1);
-  if (!s->k2 || !s->e1 || !s->keep) return -1;
+  size_t nm1 = s->nmodes ? s->nmodes : 1;
+  s->kxm = malloc(sizeof(int) * nm1);
+  s->kym = malloc(sizeof(int) * nm1);
+  s->kzm = malloc(sizeof(int) * nm1);
+  if (!s->k2 || !s->e1 || !s->keep || !s->kxm || !s->kym || !s->kzm) return -1;
   size_t m = 0;
   for (ptrdiff_t a = 0; a < s->lk; a++) {
     long ky = wrapk(s->lk0 + a, n);
     for (long b = 0; b < s->kb; b++) {
-      long kz = dim == 3 ? wrapk(b, n) : 0;
-      for (long kx = 0; kx < s->nc; kx++, m++) {
+      long inner = s->pencil ? n : s->nc;
+      for (long c = 0; c < inner; c++, m++) {
+        long kx = s->pencil ? s->pc.kx0 + b : c;
+        long kz = s->pencil ? wrapk(c, n) : dim == 3 ? wrapk(b, n) : 0;
+        s->kxm[m] = (int)kx;
+        s->kym[m] = (int)ky;
+        s->kzm[m] = (int)kz;
         s->k2[m] = (double)(kx * kx + ky * ky + kz * kz);
         s->keep[m] = labs(kx) <= s->kmax && labs(ky) <= s->kmax && labs(kz) <= s->kmax;
       }
     }
   }
 
-  make_plans(s, comm, plan_flags(planner));
-  if (!s->fwd || !s->bwd) return -2;
+  if (s->pencil) {
+    int rc = cfd_pencil_plan(&s->pc, n, s->alloc, s->w[0], plan_flags(planner));
+    if (rc) return rc;
+  } else {
+    make_plans(s, comm, plan_flags(planner));
+    if (!s->fwd || !s->bwd) return -2;
+  }
   /* Planning may have scribbled over the buffers. */
   for (int c = 0; c < nw; c++) memset(s->w[c], 0, sizeof(fftw_complex) * (size_t)s->alloc);
   return 0;
 }
 
 void cfd_spec_destroy(cfd_spec *s) {
+  if (s->pencil) cfd_pencil_destroy(&s->pc);
   if (s->fwd) fftw_destroy_plan(s->fwd);
   if (s->bwd) fftw_destroy_plan(s->bwd);
   for (int c = 0; c < 3; c++) {
@@ -101,32 +129,40 @@ void cfd_spec_destroy(cfd_spec *s) {
   fftw_free(s->k2);
   fftw_free(s->e1);
   free(s->keep);
+  free(s->kxm);
+  free(s->kym);
+  free(s->kzm);
   memset(s, 0, sizeof(*s));
 }
 
 static void fft_fwd(cfd_spec *s, fftw_complex *buf) {
   double t0 = now();
-  fftw_mpi_execute_dft_r2c(s->fwd, (double *)buf, buf);
+  if (s->pencil)
+    cfd_pencil_r2c(&s->pc, s->n, buf);
+  else
+    fftw_mpi_execute_dft_r2c(s->fwd, (double *)buf, buf);
   s->time_fft += now() - t0;
   s->nfft++;
 }
 static void fft_bwd(cfd_spec *s, fftw_complex *buf) {
   double t0 = now();
-  fftw_mpi_execute_dft_c2r(s->bwd, buf, (double *)buf);
+  if (s->pencil)
+    cfd_pencil_c2r(&s->pc, s->n, buf);
+  else
+    fftw_mpi_execute_dft_c2r(s->bwd, buf, (double *)buf);
   s->time_fft += now() - t0;
   s->nfft++;
 }
 
-static long real_rows(const cfd_spec *s) { return (long)s->ln0 * (s->dim == 3 ? s->n : 1); }
+static long real_rows(const cfd_spec *s) { return (long)s->ln0 * (long)s->ryl; }
 
 /* i z without a general complex multiply (which checks for NaN/Inf operands). */
 static inline double complex mul_i(double complex z) { return CMPLX(-cimag(z), creal(z)); }
 
 /* Loop over local modes with their wave vector: m runs 0..nmodes-1 in storage order. */
-#define FOR_MODES(s, m, kx, ky, kz)                                                  \
-  for (ptrdiff_t a_ = 0, m = 0; a_ < (s)->lk; a_++)                                  \
-    for (long b_ = 0, ky = wrapk((s)->lk0 + a_, (s)->n); b_ < (s)->kb; b_++)         \
-      for (long kx = 0, kz = (s)->dim == 3 ? wrapk(b_, (s)->n) : 0; kx < (s)->nc; kx++, m++)
+#define FOR_MODES(s, m, kx, ky, kz)                                                                \
+  for (ptrdiff_t m = 0, m##end_ = (ptrdiff_t)(s)->nmodes; m < m##end_; m++)                        \
+    for (long kx = (s)->kxm[m], ky = (s)->kym[m], kz = (s)->kzm[m], once_ = 1; once_; once_ = 0)
 
 /* Scale by 1/n^d, apply the 2/3 rule and project onto divergence-free fields, on v[0..ncomp-1]. */
 static void project_dealias(cfd_spec *s, fftw_complex *const *v, double scale) {
@@ -294,12 +330,12 @@ void cfd_spec_init_tgv(cfd_spec *s) {
   double *r[3];
   for (int c = 0; c < s->ncomp; c++) r[c] = (double *)s->w[c];
   for (long p = 0; p < s->ln0; p++) {
-    long ymax = s->dim == 3 ? n : 1;
+    long ymax = (long)s->ryl;
     for (long q = 0; q < ymax; q++) {
       size_t o = ((size_t)p * (size_t)ymax + (size_t)q) * (size_t)n2p;
       double y, cz;
       if (s->dim == 3) {
-        y = h * (double)q;
+        y = h * (double)(s->ry0 + q);
         cz = cos(h * (double)(s->l0 + p));
       } else {
         y = h * (double)(s->l0 + p);
@@ -324,14 +360,14 @@ static uint64_t splitmix64(uint64_t x) {
 }
 
 void cfd_spec_init_random(cfd_spec *s, double k0, unsigned long seed) {
-  long n = s->n, n2p = s->n2p, ymax = s->dim == 3 ? n : 1;
+  long n = s->n, n2p = s->n2p, ymax = (long)s->ryl, ny = s->dim == 3 ? n : 1;
   /* White noise hashed from (seed, component, global point): the same field on any rank count. */
   for (int c = 0; c < s->ncomp; c++) {
     double *r = (double *)s->w[c];
     for (long p = 0; p < s->ln0; p++)
       for (long q = 0; q < ymax; q++)
         for (long i = 0; i < n; i++) {
-          uint64_t g = ((uint64_t)(s->l0 + p) * (uint64_t)ymax + (uint64_t)q) * (uint64_t)n + (uint64_t)i;
+          uint64_t g = ((uint64_t)(s->l0 + p) * (uint64_t)ny + (uint64_t)(s->ry0 + q)) * (uint64_t)n + (uint64_t)i;
           uint64_t hsh = splitmix64(splitmix64((uint64_t)seed * 4 + (uint64_t)c) ^ g);
           r[((size_t)p * (size_t)ymax + (size_t)q) * (size_t)n2p + (size_t)i] =
               (double)(hsh >> 11) * 0x1.0p-53 - 0.5;
@@ -379,7 +415,7 @@ int cfd_spec_nbins(const cfd_spec *s) { return (int)(sqrt(3.0) * (double)(s->n /
 void cfd_spec_local_spectrum(const cfd_spec *s, double *bins, int nbins) {
   memset(bins, 0, sizeof(double) * (size_t)nbins);
   for (size_t m = 0; m < s->nmodes; m++) {
-    double wt = (m % (size_t)s->nc) == 0 ? 0.5 : 1.0;
+    double wt = s->kxm[m] == 0 ? 0.5 : 1.0;
     int shell = (int)floor(sqrt(s->k2[m]) + 0.5);
     if (shell >= nbins) continue;
     double a = 0.0;
@@ -407,8 +443,8 @@ double cfd_spec_time_fft_pairs(cfd_spec *s, int pairs) {
   double t0 = now();
   for (int p0 = 0; p0 < pairs; p0 += nw) {
     int cnt = pairs - p0 < nw ? pairs - p0 : nw;
-    for (int c = 0; c < cnt; c++) fftw_mpi_execute_dft_c2r(s->bwd, s->w[c], (double *)s->w[c]);
-    for (int c = 0; c < cnt; c++) fftw_mpi_execute_dft_r2c(s->fwd, (double *)s->w[c], s->w[c]);
+    for (int c = 0; c < cnt; c++) fft_bwd(s, s->w[c]);
+    for (int c = 0; c < cnt; c++) fft_fwd(s, s->w[c]);
   }
   return now() - t0;
 }

@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
-void cfd_spec_wisdom_path(const char *dir, int dim, long n, int ranks, cfd_spec_planner planner, char *buf,
-                          size_t len) {
+void cfd_spec_wisdom_path(const char *dir, int dim, long n, int ranks, cfd_spec_planner planner, int pencil,
+                          char *buf, size_t len) {
   static const char *names[] = {"estimate", "measure", "patient"};
   snprintf(buf, len, "%s/fftw-wisdom-%dd-n%ld-np%d-%s-%s.txt", dir, dim, n, ranks, names[planner],
-           dim == 3 ? "transposed" : "slab");
+           pencil ? "pencil" : dim == 3 ? "transposed" : "slab");
 }
 
 int cfd_spec_wisdom_load(MPI_Comm comm, const char *path, int *imported) {
