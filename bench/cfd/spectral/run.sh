@@ -3,7 +3,9 @@
 # ranks, measured in the same run (target <= 1.3x), and a 64^3 -> 128^3 -> 256^3 scaling table.
 # usage: bench/cfd/spectral/run.sh BUILD_DIR OUT_DIR
 #   env: NP ranks [2], SIZES ["64 128 256"], PLANNER [measure up to 128^3, estimate above: FFTW_MEASURE
-#   planning of 256^3 takes minutes on a small machine]
+#   planning of 256^3 takes minutes on a small machine], DECOMP [auto | slab | pencil],
+#   REUSE ["N:REPORT.json ..."]: take size N's row from the report.json of a run already made (e.g. the
+#   256^3 validation run, whose report has the same results.perf figures) instead of running it
 # Each size runs the 3D Taylor-Green case for a few steps; FFTW wisdom is kept in OUT_DIR/wisdom, so
 # a second invocation skips planning. Step and FFT baseline always use the same plans. Timing here is on a shared machine:
 # compare ratios within one run, not absolute numbers between machines.
@@ -21,7 +23,25 @@ export OMPI_MCA_rmaps_base_oversubscribe=1
 printf 'solver = spectral\n' > "$out/bench.ini"
 csv="$out/summary.csv"
 echo "n,ranks,steps,time_per_step_s,fft_pair_s,step_over_18_pairs,points_steps_per_s" > "$csv"
+decomp=${DECOMP:-auto}
+row() {  # REPORT N NP -> csv row
+  /usr/bin/python3 - "$1" "$2" "$3" >> "$csv" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]["perf"]
+n, np_ = int(sys.argv[2]), int(sys.argv[3])
+print(f"{n},{np_},{int(r['steps'])},{r['time_per_step']:.6g},{r['fft_pair_time']:.6g},"
+      f"{r['step_over_fft_cost']:.4f},{n**3 / r['time_per_step']:.4g}")
+PY
+}
 for n in $sizes; do
+  reuse=""
+  for r in ${REUSE:-}; do [[ ${r%%:*} == "$n" ]] && reuse=${r#*:}; done
+  if [[ -n $reuse ]]; then
+    echo "--- n = $n^3: row from $reuse"
+    rnp=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['ranks'])" "$reuse" 2>/dev/null || echo "$np")
+    row "$reuse" "$n" "$rnp"
+    continue
+  fi
   steps=$(( n <= 64 ? 20 : n <= 128 ? 6 : 3 ))
   planner=${PLANNER:-$([[ $n -le 128 ]] && echo measure || echo estimate)}
   run="$out/n$n-np$np"
@@ -29,14 +49,9 @@ for n in $sizes; do
   echo "--- n = $n^3 on $np ranks, $steps steps, planner $planner"
   mpiexec -n "$np" --oversubscribe "$exe" "$out/bench.ini" spectral.case=tgv3d spectral.n="$n" \
     spectral.max_steps="$steps" spectral.t_end=100 spectral.planner="$planner" spectral.wisdom_dir="$out/wisdom" \
-    spectral.reference=none spectral.fft_pairs=18 log.level=warn output.dir="$run"
-  /usr/bin/python3 - "$run/report.json" "$n" "$np" >> "$csv" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]["perf"]
-n, np_ = int(sys.argv[2]), int(sys.argv[3])
-print(f"{n},{np_},{int(r['steps'])},{r['time_per_step']:.6g},{r['fft_pair_time']:.6g},"
-      f"{r['step_over_fft_cost']:.4f},{n**3 / r['time_per_step']:.4g}")
-PY
+    spectral.reference=none spectral.fft_pairs=18 spectral.decomposition="$decomp" log.level=warn \
+    output.enabled=false output.dir="$run"
+  row "$run/report.json" "$n" "$np"
 done
 /usr/bin/python3 - "$csv" <<'PY'
 import csv, math, sys
