@@ -27,9 +27,16 @@ static const double GHIA_V400[17] = {0.00000,  0.18360,  0.19713,  0.20920,  0.2
                                      -0.22847, -0.19254, -0.15663, -0.12146, 0.00000};
 /* Primary vortex, Ghia et al. (1982) Table III: psi_min and centre (x, y). */
 static const double GHIA_PSI[2][3] = {{-0.103423, 0.6172, 0.7344}, {-0.113909, 0.5547, 0.6055}};
-/* Re = 1000, converged spectral solution of Botella & Peyret (1998), Computers & Fluids 27:421-433:
- * centreline extrema and primary vortex (Ghia's table misses these by 1-3 %). Their lid moves the
- * other way: the vortex centre x = 0.4692 is 1 - 0.5308 in this (Ghia's) orientation. */
+/* Re = 1000, converged Chebyshev solution (N = 160) of Botella & Peyret (1998), "Benchmark
+ * spectral results on the lid-driven cavity flow", Computers & Fluids 27(4):421-433: the table of
+ * velocity extrema through the centrelines (u_min = -0.3885698 at y = 0.1717, v_max = 0.3769447 at
+ * x = 0.1578, v_min = -0.5270771 at x = 0.9092) and the table of the primary vortex (psi =
+ * -0.1189366, centre (0.5308, 0.5652)), all in Ghia's orientation (lid at y = 1 moving in +x; a
+ * mirrored orientation lists x = 0.4692). Session 2 checked the values session 1 typed from memory against two independent public
+ * transcriptions of those tables (one with 10 digits: psi -0.118936603 at (0.53079011, 0.56524055);
+ * extrema locations y 0.1716968, x 0.1578365, x 0.9092470; one gives v_min = -0.5270773): all
+ * agree to the 7 digits kept here; the paper's own table pages could not be opened. Ghia's table
+ * misses these values by 1-3 %. */
 static const double BP1000_UMIN = -0.3885698, BP1000_VMAX = 0.3769447, BP1000_VMIN = -0.5270771;
 static const double BP1000_PSI[3] = {-0.1189366, 0.5308, 0.5652};
 
