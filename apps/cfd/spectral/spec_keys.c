@@ -18,6 +18,9 @@ const whpc_cfg_key cfd_spectral_keys[] = {
     {"spectral.dt", WHPC_CFG_REAL, "0", "s", 0, 1e3, NULL, "fixed time step; 0 = from spectral.cfl"},
     {"spectral.cfl", WHPC_CFG_REAL, "0.5", "", 1e-6, 1.5, NULL,
      "CFL number dt * max(|u|+|v|+|w|) / dx (RK4 with 2/3-rule is stable to about 1.3)"},
+    {"spectral.time_scheme", WHPC_CFG_ENUM, "rk4", "", WHPC_CFG_ANY, "rk4|rk3",
+     "rk4: classical RK4 (stable to cfl ~1.3); rk3: Williamson low-storage RK3 (27 instead of 36 FFTs per "
+     "step, stable to cfl ~0.8); both with the exact integrating factor for viscosity"},
     {"spectral.max_steps", WHPC_CFG_INT, "0", "", 0, 1e12, NULL, "stop at this step number, counted from t = 0 also after a restart (0 = no limit)"},
     {"spectral.spectrum_times", WHPC_CFG_REAL_LIST, "", "s", 0, 1e9, NULL,
      "times at which E(k) is written (first step at or after each; the final time always)"},

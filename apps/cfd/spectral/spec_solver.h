@@ -90,6 +90,9 @@ void cfd_spec_scale(cfd_spec *s, double factor);
  * first: k1 = N(u_n), sets umax_local. finish: the rest of the step with dt. */
 void cfd_spec_rk4_first(cfd_spec *s);
 void cfd_spec_rk4_finish(cfd_spec *s, double dt);
+/* Collective: low-storage RK3 (Williamson) with the integrating factor, after cfd_spec_rk4_first
+ * (whose k1 = N(u_n) is also RK3's first stage). */
+void cfd_spec_rk3_finish(cfd_spec *s, double dt);
 
 /* Not collective: local sums over owned modes. sums[0] = Ek = <|u|^2>/2,
  * sums[1] = enstrophy = <|omega|^2>/2, sums[2] = max |div u_k| (local max, not a sum). */
