@@ -4,10 +4,14 @@
  * keeps one metadata copy per rank): anything rank-dependent (the date in `history`) is
  * decided on rank 0 and broadcast. Data access is collective for every variable; ranks that
  * have nothing to write (1D data, coordinates) take part with a zero count. */
+#define _GNU_SOURCE /* fallocate */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +24,7 @@
 #include "whpc_error.h"
 #include "whpc_log.h"
 #include "whpc_ncio.h"
+#include "ctx_impl.h"
 
 /* Open MPI 4.1's default MPI-IO component (OMPIO) loses collective writes of parallel HDF5
  * at random (cells read back as 0, corrupt deflate chunks; seen at 2-4 ranks with Open MPI
@@ -55,6 +60,7 @@ struct whpc_ncfile_s {
   int deflate, float32;
   size_t chunk[3]; /* rank 0's owned extents: the largest block of each dimension */
   int shared_chunks; /* some chunk is written by two ranks (the grid does not divide evenly) */
+  int hdf5_failed;   /* a collective write failed inside HDF5: the file cannot be closed safely */
 };
 
 /* A failing netCDF call: WHPC_ERR_IO naming the file, what we were doing and netCDF's reason. */
@@ -74,6 +80,95 @@ static int agree(MPI_Comm comm, int rc) {
   int grc = rc;
   whpc_agree(comm, rc, &grc);
   return grc;
+}
+
+/* Rank 0 reserves the disk space of a collective write before HDF5 starts it: HDF5 cannot
+ * recover from ENOSPC in the middle of a collective write (see agreed_write), so a full disk
+ * must be found here, where every rank can still agree and close the file cleanly. The
+ * reservation covers the file's holes (chunks allocated, not yet written) and `bytes` plus a
+ * margin for metadata beyond its end (fallocate, FALLOC_FL_KEEP_SIZE: blocks, not size); where
+ * the file system cannot preallocate, the free space is compared instead. */
+#define WHPC_NCIO_MARGIN (64.0 * 1024)
+static int reserve_space(whpc_ncfile_t f, double bytes, const char *name) {
+  struct stat st;
+  if (f->rank != 0) return WHPC_OK;
+  int fd = open(f->part, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    int e = errno;
+    if (fd >= 0) close(fd);
+    return WHPC_RAISE(WHPC_ERR_IO, "%s: cannot open it to write %s: %s", f->part, name, strerror(e));
+  }
+  double want = (double)st.st_size + bytes + WHPC_NCIO_MARGIN;
+  int rc = fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)want) == 0 ? 0 : errno;
+  close(fd);
+  if (rc == EOPNOTSUPP || rc == ENOSYS || rc == EINTR) {
+    struct statvfs sv;
+    char dir[sizeof f->part];
+    snprintf(dir, sizeof dir, "%s", f->part);
+    char *slash = strrchr(dir, '/');
+    if (slash) slash[slash == dir] = '\0';
+    rc = statvfs(slash ? dir : ".", &sv) == 0 && (double)sv.f_bavail * (double)sv.f_frsize < bytes + WHPC_NCIO_MARGIN
+             ? ENOSPC : 0;
+  }
+  if (rc)
+    return WHPC_RAISE(WHPC_ERR_IO, "%s: cannot write %s (%.0f KiB): %s", f->part, name,
+                      (bytes + WHPC_NCIO_MARGIN) / 1024.0, strerror(rc));
+  return WHPC_OK;
+}
+
+/* Release blocks reserved beyond the end of a finished file (rank 0, before the rename). */
+static void release_reserve(whpc_ncfile_t f) {
+  struct stat st;
+  int fd = open(f->part, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  if (fstat(fd, &st) == 0)
+    (void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, st.st_size, (off_t)1 << 40);
+  close(fd);
+}
+
+/* Seconds a rank whose collective write failed waits for the others to report theirs. */
+#define WHPC_NCIO_AGREE_TIMEOUT 30.0
+
+/* The outcome of a collective data write, agreed on by every rank. On a full disk only the
+ * ranks whose MPI-IO aggregator hit ENOSPC see the error, and HDF5 may return it to them in
+ * the middle of its collective write while the others wait in a later MPI-IO collective that
+ * never completes (cfd, docs/reliability.md bug 4, seen with gdb on both ranks). So ranks
+ * first compare results with a non-blocking reduction; a failed rank that hears nothing back
+ * within WHPC_NCIO_AGREE_TIMEOUT knows the others are stuck inside HDF5: it removes the
+ * .part file and ends the job with its one error line (MPI_Abort, exit 3). */
+static int agreed_write(whpc_ncfile_t f, int nc_rc, const char *what, const char *name) {
+  int rc = WHPC_OK, failed = nc_rc != NC_NOERR, any = 0, done = 0;
+  if (failed) {
+    char room[96] = "", dir[sizeof f->part];
+    struct statvfs sv;
+    snprintf(dir, sizeof dir, "%s", f->part);
+    char *slash = strrchr(dir, '/');
+    if (slash) slash[slash == dir] = '\0';
+    if (statvfs(slash ? dir : ".", &sv) == 0 && (double)sv.f_bavail * (double)sv.f_frsize < 1048576.0)
+      snprintf(room, sizeof room, " (the file system has %.0f KiB left)",
+               (double)sv.f_bavail * (double)sv.f_frsize / 1024.0);
+    rc = whpc_err_raise(WHPC_ERR_IO, __FILE__, __LINE__, __func__, "%s: %s %s: %s%s", f->part, what, name,
+                        nc_strerror(nc_rc), room);
+  }
+  MPI_Request rq;
+  MPI_Iallreduce(&failed, &any, 1, MPI_INT, MPI_MAX, f->comm, &rq);
+  if (!failed) {
+    MPI_Wait(&rq, MPI_STATUS_IGNORE);
+  } else {
+    double t0 = MPI_Wtime();
+    while (MPI_Test(&rq, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done &&
+           MPI_Wtime() - t0 < WHPC_NCIO_AGREE_TIMEOUT) {
+      struct timespec ms = {0, 1000000};
+      nanosleep(&ms, NULL);
+    }
+    if (!done) {
+      unlink(f->part);
+      whpc_abort(f->comm, rc);
+    }
+  }
+  if (!any) return WHPC_OK;
+  f->hdf5_failed = 1;
+  return agree(f->comm, rc);
 }
 
 int whpc_ncio_opts_from_config(whpc_ctx_t ctx, whpc_nc_opts *opts) {
@@ -389,7 +484,9 @@ int whpc_ncio_append_time(whpc_ncfile_t f, double t, long *index) {
   WHPC_CHECK(f && f->writing && !f->in_define, WHPC_ERR_ARG, "whpc_ncio_append_time: file not writable or in define mode");
   WHPC_CHECK(f->time_varid >= 0, WHPC_ERR_ARG, "%s: no time axis (whpc_ncio_def_time)", f->path);
   size_t start = (size_t)f->ntimes, count = f->rank == 0 ? 1 : 0;
-  NCX(f, nc_put_vara_double(f->ncid, f->time_varid, &start, &count, &t), "append time record %ld", f->ntimes);
+  WHPC_CALL(agree(f->comm, reserve_space(f, 8.0, "time")));
+  WHPC_CALL(agreed_write(f, nc_put_vara_double(f->ncid, f->time_varid, &start, &count, &t), "append a record to",
+                         "time"));
   if (index) *index = f->ntimes;
   f->ntimes++;
   return WHPC_OK;
@@ -462,12 +559,23 @@ int whpc_ncio_write(whpc_ncfile_t f, int varid, long time_index, const double *f
   long nl[3];
   WHPC_CHECK(f && f->writing && !f->in_define && field, WHPC_ERR_ARG,
              "whpc_ncio_write: file not writable, in define mode, or NULL field");
-  WHPC_CALL(field_access(f, varid, time_index, &s, start, count, &nelem));
+  void *buf = NULL;
+  int rc = field_access(f, varid, time_index, &s, start, count, &nelem);
+  if (!rc) buf = malloc(nelem * (s.xt == NC_FLOAT ? sizeof(float) : sizeof(double)));
+  if (!rc && !buf) rc = WHPC_RAISE(WHPC_ERR_MEM, "%s: cannot allocate %zu values to write %s", f->path, nelem, s.name);
+  if (!rc) {
+    double global = s.xt == NC_FLOAT ? 4.0 : 8.0;
+    for (int d = 0; d < f->ndims; d++) global *= (double)f->n[d];
+    rc = reserve_space(f, global, s.name);
+  }
+  rc = agree(f->comm, rc); /* every rank enters the collective write, or none */
+  if (rc) {
+    free(buf);
+    return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
+  }
   whpc_decomp_layout(f->g, &lay);
   whpc_decomp_local_size(f->g, nl);
   /* Pack the owned box (ghosts excluded) contiguously, converting to the storage type. */
-  void *buf = malloc(nelem * (s.xt == NC_FLOAT ? sizeof(float) : sizeof(double)));
-  WHPC_CHECK(buf, WHPC_ERR_MEM, "%s: cannot allocate %zu values to write %s", f->path, nelem, s.name);
   size_t m = 0;
   for (long k = 0; k < nl[2]; k++)
     for (long j = 0; j < nl[1]; j++) {
@@ -479,10 +587,10 @@ int whpc_ncio_write(whpc_ncfile_t f, int varid, long time_index, const double *f
         m += (size_t)nl[0];
       }
     }
-  int rc = s.xt == NC_FLOAT ? nc_put_vara_float(f->ncid, varid, start, count, buf)
-                            : nc_put_vara_double(f->ncid, varid, start, count, buf);
+  rc = s.xt == NC_FLOAT ? nc_put_vara_float(f->ncid, varid, start, count, buf)
+                        : nc_put_vara_double(f->ncid, varid, start, count, buf);
   free(buf);
-  NCX(f, rc, "write %s", s.name);
+  WHPC_CALL(agreed_write(f, rc, "write", s.name));
   return WHPC_OK;
 }
 
@@ -504,7 +612,8 @@ int whpc_ncio_write1d(whpc_ncfile_t f, int varid, long time_index, const double 
     start[k] = 0;
     count[k++] = f->rank == 0 ? s.len[0] : 0;
   }
-  int rc;
+  int rc = agree(f->comm, reserve_space(f, 8.0 * (s.nd ? (double)s.len[0] : 1.0), s.name));
+  if (rc) return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
   if (s.xt == NC_FLOAT) {
     size_t n = s.nd ? s.len[0] : 1;
     float *fb = malloc(n * sizeof *fb);
@@ -516,7 +625,7 @@ int whpc_ncio_write1d(whpc_ncfile_t f, int varid, long time_index, const double 
     double dummy = 0;
     rc = nc_put_vara_double(f->ncid, varid, start, count, values ? values : &dummy);
   }
-  NCX(f, rc, "write %s", s.name);
+  WHPC_CALL(agreed_write(f, rc, "write", s.name));
   return WHPC_OK;
 }
 
@@ -530,6 +639,7 @@ int whpc_ncio_close(whpc_ncfile_t *fp) {
     rc = WHPC_RAISE(WHPC_ERR_IO, "%s: close: %s", f->writing ? f->part : f->path, nc_strerror(nrc));
   rc = agree(f->comm, rc);
   if (!rc && f->writing) {
+    if (f->rank == 0) release_reserve(f);
     if (f->rank == 0 && rename(f->part, f->path) != 0)
       rc = WHPC_RAISE(WHPC_ERR_IO, "cannot rename %s to %s: %s", f->part, f->path, strerror(errno));
     rc = agree(f->comm, rc);
@@ -542,6 +652,28 @@ int whpc_ncio_abandon(whpc_ncfile_t *fp) {
   if (!fp || !*fp) return WHPC_OK;
   whpc_ncfile_t f = *fp;
   *fp = NULL;
+  if (f->hdf5_failed) {
+    /* HDF5 returned an error from inside a collective write (the agreed error, known on every
+     * rank): its state may differ between ranks and closing could hang in its metadata flush,
+     * here or at MPI_Finalize. Remove the file and end the job with the one error line. */
+    if (f->rank == 0) {
+      unlink(f->part);
+      fprintf(stderr, "%s: error: %s\n", whpc_err_progname, whpc_err_message());
+      fflush(stderr);
+    }
+    MPI_Barrier(f->comm);
+    if (f->rank == 0) MPI_Abort(f->comm, whpc_err_exit_status(WHPC_ERR_IO));
+    for (;;) pause(); /* rank 0's MPI_Abort ends this rank */
+  }
+  if (f->writing) {
+    /* nc_close flushes HDF5's metadata collectively (writes, then a barrier). On a full disk
+     * that flush fails on some ranks only and leaves the others waiting in HDF5's barrier, so
+     * first give the space of the data already written back: the file goes anyway. */
+    MPI_Barrier(f->comm);
+    if (f->rank == 0 && truncate(f->part, 0) != 0 && errno != ENOENT)
+      whpc_log(f->ctx, WHPC_LOG_WARN, "cannot truncate %s: %s", f->part, strerror(errno));
+    MPI_Barrier(f->comm);
+  }
   nc_close(f->ncid); /* its error does not matter: the file goes */
   if (f->writing) {
     MPI_Barrier(f->comm);
