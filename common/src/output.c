@@ -70,6 +70,27 @@ char *whpc_output_path(whpc_ctx_t ctx, const char *name, char *buf, size_t len) 
   return buf;
 }
 
+/* The umask, read without changing it: umask(2) can only be read by setting it, and a file
+ * another thread creates between umask(0) and the restore would get mode 0666/0777. Linux >= 4.7
+ * shows it in /proc/self/status; elsewhere the value read (the racy way) by a constructor,
+ * before main() and any thread, is used. */
+static mode_t umask_at_load = 022;
+__attribute__((constructor)) static void whpc_read_umask_at_load(void) {
+  umask_at_load = umask(0);
+  umask(umask_at_load);
+}
+
+static mode_t current_umask(void) {
+  FILE *fp = fopen("/proc/self/status", "r");
+  char line[256];
+  unsigned int mask;
+  int found = 0;
+  while (fp && !found && fgets(line, sizeof line, fp))
+    found = sscanf(line, "Umask: %o", &mask) == 1;
+  if (fp) fclose(fp);
+  return found ? (mode_t)(mask & 0777) : umask_at_load;
+}
+
 int whpc_file_open(whpc_file *wf, const char *path) {
   memset(wf, 0, sizeof *wf);
   WHPC_CHECK(strlen(path) + 8 < sizeof wf->tmp, WHPC_ERR_INPUT, "path too long: '%.80s...'", path);
@@ -78,8 +99,7 @@ int whpc_file_open(whpc_file *wf, const char *path) {
   int fd = mkstemp(wf->tmp);
   WHPC_CHECK(fd >= 0, WHPC_ERR_IO, "cannot create '%s': %s", wf->tmp, strerror(errno));
   /* mkstemp makes 0600; outputs follow the user's umask like any other file. */
-  mode_t mask = umask(0);
-  umask(mask);
+  mode_t mask = current_umask();
   if (fchmod(fd, 0666 & ~mask) != 0) { /* not fatal: the file is still private */
   }
   wf->fp = fdopen(fd, "w");
