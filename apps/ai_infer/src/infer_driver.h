@@ -2,6 +2,7 @@
 #ifndef INFER_DRIVER_H
 #define INFER_DRIVER_H
 #include <stdint.h>
+#include <stdio.h>
 #include <whpc.h>
 #include "infer_engine.h"
 
@@ -46,23 +47,36 @@ int infer_input_load(const infer_params *p, const infer_geom *g, const char *pat
                      infer_georef *geo, double *t_read, double *t_prep, char *msg);
 void infer_georef_free(infer_georef *g);
 
+/* An append-only per-rank file (result part, skipped list, journal) and its path for messages.
+ * Opening cuts a torn last line left by a crash or a full disk. */
+typedef struct {
+  FILE *f;
+  char path[4300];
+} infer_stream;
+int infer_stream_open(infer_stream *s, const char *dir, const char *name);
+int infer_stream_check(infer_stream *s); /* a failed buffered write: error naming the path */
+int infer_stream_sync(infer_stream *s);  /* fflush + fsync */
+void infer_stream_close(infer_stream *s);
+
 /* Resume journal: each rank appends "D index id" / "S index reason" lines after the results
  * they cover are on disk. */
 int infer_journal_scan(whpc_ctx_t ctx, const char *dir, const infer_items *it, unsigned char *state);
-int infer_journal_open(const char *dir, int rank, FILE **f);
-int infer_journal_append(FILE *f, const long *idx, const int *skipped, long count);
+int infer_journal_open(const char *dir, int rank, infer_stream *s);
+int infer_journal_append(infer_stream *s, const long *idx, const int *skipped, long count);
 
 /* Outputs. */
-int infer_part_open(const char *dir, int rank, FILE **f);
-int infer_part_write_topk(FILE *f, long index, const char *id, const float *scores, int k, int topk);
-int infer_part_sync(FILE *f);
+int infer_part_open(const char *dir, int rank, infer_stream *s);
+int infer_part_write_topk(infer_stream *s, long index, const char *id, const float *scores, int k, int topk);
 int infer_raster_write(const char *dir, const char *id, const float *logits, int k, int h, int w,
                        const infer_georef *geo);
 /* Rank 0: merge parts into predictions.csv (every done item exactly once, in input order). */
 int infer_merge_csv(whpc_ctx_t ctx, const char *outdir, const infer_items *it, const unsigned char *state,
                     int topk, long *rows);
 int infer_write_skipped(whpc_ctx_t ctx, const char *outdir, const infer_items *it);
-int infer_build_vrt(const char *outdir, const infer_items *it, const unsigned char *state, long *ntiles);
+/* mosaic.vrt over the *ntiles done tiles; tiles GDAL cannot mosaic (no georeferencing) are no
+ * error: why says so. A failed write is an I/O error naming the path. */
+int infer_build_vrt(const char *outdir, const infer_items *it, const unsigned char *state, long *ntiles, char *why,
+                    size_t whylen);
 
 /* Reader thread: decodes chunks ahead of the engine. */
 typedef struct infer_prefetch_s infer_prefetch;

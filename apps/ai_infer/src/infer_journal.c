@@ -82,18 +82,13 @@ int infer_journal_scan(whpc_ctx_t ctx, const char *dir, const infer_items *it, u
   return WHPC_OK;
 }
 
-int infer_journal_open(const char *dir, int rank, FILE **f) {
-  char path[4200];
-  WHPC_CALL(whpc_mkdir_p(dir));
-  snprintf(path, sizeof path, "%s/rank-%d.log", dir, rank);
-  *f = fopen(path, "a");
-  WHPC_CHECK(*f, WHPC_ERR_IO, "%s: cannot open resume journal: %s", path, strerror(errno));
-  return WHPC_OK;
+int infer_journal_open(const char *dir, int rank, infer_stream *s) {
+  char name[64];
+  snprintf(name, sizeof name, "rank-%d.log", rank);
+  return infer_stream_open(s, dir, name);
 }
 
-int infer_journal_append(FILE *f, const long *idx, const int *skipped, long count) {
-  for (long i = 0; i < count; ++i) fprintf(f, "%c %ld\n", skipped[i] ? 'S' : 'D', idx[i]);
-  WHPC_CHECK(fflush(f) == 0 && fsync(fileno(f)) == 0, WHPC_ERR_IO, "resume journal: write failed: %s",
-             strerror(errno));
-  return WHPC_OK;
+int infer_journal_append(infer_stream *s, const long *idx, const int *skipped, long count) {
+  for (long i = 0; i < count; ++i) fprintf(s->f, "%c %ld\n", skipped[i] ? 'S' : 'D', idx[i]);
+  return infer_stream_sync(s);
 }

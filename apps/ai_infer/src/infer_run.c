@@ -23,7 +23,7 @@ static int write_results(infer_job *j, infer_chunk *ch, long b0, long nb, const 
       WHPC_CALL(infer_raster_write(j->tiles_dir, j->it->id[item], out, (int)y->dim[1], (int)y->dim[2],
                                    (int)y->dim[3], &g));
     }
-    WHPC_CALL(infer_part_write_topk(j->part, item, j->it->id[item], j->raster ? NULL : out,
+    WHPC_CALL(infer_part_write_topk(&j->part, item, j->it->id[item], j->raster ? NULL : out,
                                     j->raster ? 0 : (int)y->dim[1], (int)p->topk));
   }
   return WHPC_OK;
@@ -46,7 +46,7 @@ static int process_chunk(infer_job *j, infer_chunk *ch) {
     for (char *c = ch->msg[i]; *c; ++c)
       if (*c == '"' || *c == '\n') *c = '\''; /* stays one CSV field */
     whpc_log_all(j->ctx, WHPC_LOG_WARN, "skipped (input.on_error = skip): %s", ch->msg[i]);
-    fprintf(j->skipf, "%s,\"%s\"\n", j->it->id[idx[i]], ch->msg[i]);
+    fprintf(j->skipf.f, "%s,\"%s\"\n", j->it->id[idx[i]], ch->msg[i]);
     j->st.skipped++;
   }
   for (long b0 = 0; b0 < ch->count && !rc; b0 += p->batch) {
@@ -74,8 +74,8 @@ static int process_chunk(infer_job *j, infer_chunk *ch) {
   if (!rc) {
     double t0 = whpc_wtime();
     whpc_timer_begin(j->ctx, "write");
-    rc = infer_part_sync(j->part);
-    if (!rc && fflush(j->skipf)) rc = WHPC_RAISE(WHPC_ERR_IO, "skipped list: write failed");
+    rc = infer_stream_sync(&j->part);
+    if (!rc) rc = infer_stream_sync(&j->skipf);
     if (!rc && p->abort_after > 0 && whpc_rank(j->ctx) == whpc_size(j->ctx) - 1 &&
         j->st.items + ch->count >= p->abort_after) {
       fprintf(stderr, "test.abort_after: rank %d kills itself after %ld items (results written, chunk not journaled)\n",
@@ -83,7 +83,7 @@ static int process_chunk(infer_job *j, infer_chunk *ch) {
       fflush(stderr);
       raise(SIGKILL);
     }
-    if (!rc) rc = infer_journal_append(j->journal, idx, skipped, ch->count);
+    if (!rc) rc = infer_journal_append(&j->journal, idx, skipped, ch->count);
     if (!rc && p->stop_after > 0 && whpc_rank(j->ctx) == whpc_size(j->ctx) - 1 && j->st.items < p->stop_after &&
         j->st.items + ch->count >= p->stop_after) {
       fprintf(stderr, "test.stop_after: rank %d sends itself SIGTERM after %ld items\n", whpc_rank(j->ctx),

@@ -20,7 +20,7 @@ typedef struct {
   float *batch;
   int raster;
   char tiles_dir[4200];
-  FILE *part, *journal, *skipf;
+  infer_stream part, journal, skipf;
   infer_stats st;
 } infer_job;
 

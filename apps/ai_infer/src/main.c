@@ -85,10 +85,9 @@ static int open_outputs(whpc_ctx_t ctx, infer_job *j) {
   snprintf(d, sizeof d, "%s/parts", out);
   rc = infer_part_open(d, rank, &j->part);
   if (!rc) {
-    char s[4300];
-    snprintf(s, sizeof s, "%s/skipped-%d.txt", d, rank);
-    j->skipf = fopen(s, "a");
-    if (!j->skipf) rc = WHPC_RAISE(WHPC_ERR_IO, "%s: cannot open: %s", s, strerror(errno));
+    char s[64];
+    snprintf(s, sizeof s, "skipped-%d.txt", rank);
+    rc = infer_stream_open(&j->skipf, d, s);
   }
   snprintf(d, sizeof d, "%s/journal", out);
   if (!rc) rc = infer_journal_open(d, rank, &j->journal);
@@ -126,8 +125,7 @@ static int gather_stats(whpc_ctx_t ctx, const infer_stats *st, double **all) {
 }
 
 static int finish(whpc_ctx_t ctx, infer_job *j, const infer_items *it, double t_run) {
-  fclose(j->part), fclose(j->journal), fclose(j->skipf);
-  j->part = j->journal = j->skipf = NULL;
+  infer_stream_close(&j->part), infer_stream_close(&j->journal), infer_stream_close(&j->skipf);
   double *all = NULL;
   WHPC_CALL(gather_stats(ctx, &j->st, &all));
   int rc = WHPC_OK, grc, n = whpc_size(ctx);
@@ -143,12 +141,10 @@ static int finish(whpc_ctx_t ctx, infer_job *j, const infer_items *it, double t_
          : WHPC_RAISE(WHPC_ERR_IO, "%ld of %ld inputs neither done nor skipped after the run", it->n - done - skipped, it->n);
     if (!rc) rc = infer_merge_csv(ctx, whpc_output_dir(ctx), it, state, j->raster ? 0 : (int)j->p->topk, &rows);
     if (!rc) rc = infer_write_skipped(ctx, whpc_output_dir(ctx), it);
-    if (!rc && j->raster && done) {
-      if (infer_build_vrt(whpc_output_dir(ctx), it, state, &tiles))
-        whpc_log(ctx, WHPC_LOG_WARN, "no VRT mosaic: %s", whpc_err_message());
-      else
-        whpc_report_add_output(ctx, "mosaic.vrt");
-    }
+    char why[400] = "";
+    if (!rc && j->raster && done) rc = infer_build_vrt(whpc_output_dir(ctx), it, state, &tiles, why, sizeof why);
+    if (!rc && why[0]) whpc_log(ctx, WHPC_LOG_WARN, "no VRT mosaic: %s", why);
+    else if (!rc && j->raster && done) whpc_report_add_output(ctx, "mosaic.vrt");
     double items = 0, tb_max = 0, tb_sum = 0, tr = 0, tp = 0, ti = 0, tw = 0;
     for (int r = 0; r < n; ++r) {
       double *a = all + 8 * r;

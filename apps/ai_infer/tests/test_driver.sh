@@ -1,5 +1,5 @@
 #!/bin/bash
-# whpc-ai-infer driver tests. Usage: test_driver.sh ranks|resume|term|badinput|skip|raster|formats
+# whpc-ai-infer driver tests. Usage: test_driver.sh ranks|resume|term|full|badinput|skip|raster|formats
 # Environment from whpc_add_script_test: WHPC_MPIEXEC, WHPC_NUMPROC_FLAG, WHPC_BUILD_DIR, WHPC_SOURCE_DIR.
 set -u
 mode=$1
@@ -111,6 +111,52 @@ EOI
       for f in ref/tiles/*.tif; do cmp -s "$f" "$o/tiles/${f##*/}" || fail "$n ranks $s: ${f##*/} differs"; done
       echo "ok: $n ranks $s: SIGTERM after $ndone of 24 -> exit 75, resumed, every item once, outputs identical"
     done
+  done
+  ;;
+full)
+  # output.dir on a full tmpfs (needs root for mount; 77 = skipped): the first failed write (class
+  # tile, result part) ends every rank with exit 3 and one error line naming the path, GDAL's own
+  # messages folded into it; nothing unreadable under a final name, an earlier file intact; with
+  # space again, rerunning the same command resumes to outputs identical to an uninterrupted run
+  [ "$(id -u)" = 0 ] || { echo "SKIP: needs root for mount"; exit 77; }
+  mkdir mnt
+  mount -t tmpfs -o size=24k tmpfs mnt || { echo "SKIP: mount tmpfs failed"; exit 77; }
+  trap 'umount "$work/mnt" 2> /dev/null; rm -rf "$work"' EXIT
+  echo "earlier result" > mnt/earlier.txt
+  $py $app/tools/make_tiles.py tiles 40 || fail "make_tiles"
+  printf '%s\n' "model.path = $app/models/segmenter.onnx" "input.path = tiles" "engine.batch = 1" "sched.chunk = 1" > seg.ini
+  mkdir many
+  for i in $(seq 0 599); do ln -s "$work/tiles/$(printf "tile_%05d.tif" $((i % 40)))" many/t$i.tif; done
+  for what in seg cls; do
+    ini=seg.ini; extra=""
+    # 600 classifier rows outgrow 24 KiB in the result parts, before the merge
+    [ $what = cls ] && ini=cls.ini && extra="input.path=many sched.chunk=50"
+    mpirun 2 $ini output.dir=ref_$what $extra > ref.log 2>&1 || { cat ref.log; fail "$what: reference run"; }
+    mount -o remount,size=24k mnt || fail "remount"
+    out=$work/mnt/$what
+    mpirun 2 $ini output.dir=$out $extra > full.log 2>&1
+    rc=$?
+    [ $rc = 3 ] || { cat full.log; fail "$what: full disk gave exit $rc, expected 3"; }
+    [ "$(grep -c "error" full.log)" = 1 ] || { cat full.log; fail "$what: expected exactly one error line"; }
+    grep -q "error: cannot write '$out/.*': .*No space left on device" full.log || { cat full.log; fail "$what: the error does not name the path and ENOSPC"; }
+    grep -q "^ERROR" full.log && { cat full.log; fail "$what: GDAL's own messages leaked"; }
+    [ "$(cat mnt/earlier.txt)" = "earlier result" ] || fail "$what: earlier file damaged"
+    for f in report.json predictions.csv mosaic.vrt; do [ -e $out/$f ] && fail "$what: $f left by the failed run"; done
+    if [ $what = seg ]; then
+      ls $out/tiles/*.tif > /dev/null 2>&1 || fail "seg: no tile written before the disk filled (test too small?)"
+      for f in $out/tiles/*.tif; do gdalinfo -checksum "$f" > /dev/null 2>&1 || fail "seg: unreadable $f under its final name"; done
+      ls -a $out/tiles | grep -q "\.part$" && fail "seg: temporary tile left behind"
+    fi
+    echo "ok: $what: $(grep error full.log)"
+    mount -o remount,size=4m mnt || fail "remount"
+    mpirun 2 $ini output.dir=$out $extra > resume.log 2>&1 || { cat resume.log; fail "$what: resume after freeing space"; }
+    cmp -s ref_$what/predictions.csv $out/predictions.csv || fail "$what: resumed predictions differ"
+    if [ $what = seg ]; then
+      for f in ref_seg/tiles/*.tif; do cmp -s "$f" "$out/tiles/${f##*/}" || fail "seg: ${f##*/} differs after resume"; done
+      cmp -s <(sed 's#ref_seg/#X/#' ref_seg/mosaic.vrt) <(sed "s#$out/#X/#" $out/mosaic.vrt) || echo "note: VRT differs only in paths"
+    fi
+    echo "ok: $what: resumed with space to outputs identical to an uninterrupted run ($(grep "already done" resume.log))"
+    rm -rf "$out"
   done
   ;;
 badinput)
