@@ -24,9 +24,13 @@ int main(int argc, char **argv) {
   WHPC_MAIN(comm, whpc_output_prepare(ctx, "rs"));
   WHPC_MAIN(comm, rs_job_setup(ctx, &job));       /* inputs checked, expressions compiled */
   WHPC_MAIN(comm, rs_run_blocks(ctx, &job, &res)); /* blocks -> per-rank part files */
+  WHPC_MAIN(comm, rs_stop_check(ctx, &job, "assembling the product")); /* SIGTERM: exit 75, rerun resumes */
   WHPC_MAIN(comm, rs_assemble_product(ctx, &job, &res)); /* VRT -> COG, statistics */
+  WHPC_MAIN(comm, rs_stop_check(ctx, &job, "cutting chips"));
   WHPC_MAIN(comm, rs_make_chips(ctx, &job, &res));
+  WHPC_MAIN(comm, rs_stop_check(ctx, &job, "making web tiles"));
   WHPC_MAIN(comm, rs_make_tiles(ctx, &job, &res)); /* web tiles, gdal2tiles.py layout */
+  WHPC_MAIN(comm, rs_stop_check(ctx, &job, "writing the report"));
   WHPC_MAIN(comm, rs_finish(ctx, &job, &res));     /* report.json */
 
   rs_result_free(&res);

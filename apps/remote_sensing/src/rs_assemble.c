@@ -4,64 +4,12 @@
 #include <cpl_conv.h>
 #include <cpl_string.h>
 #include <gdal_utils.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-void rs_part_name(int owner, char *buf, size_t len) {
-  snprintf(buf, len, "part-%03d-%05d.tif", owner / 100000, owner % 100000);
-}
-
-void rs_part_path(const rs_job *job, int owner, char *buf, size_t len) {
-  char name[64];
-  rs_part_name(owner, name, sizeof name);
-  snprintf(buf, len, "%s/%s", job->parts_dir, name);
-}
-
-int rs_vrt_write(const rs_job *job, const int *owner) {
-  const rs_raster_desc *d = &job->out;
-  whpc_file wf;
-  WHPC_CALL(whpc_file_open(&wf, job->vrt_path));
-  FILE *f = wf.fp;
-  const char *tn = GDALGetDataTypeName(d->type);
-  fprintf(f, "<VRTDataset rasterXSize=\"%d\" rasterYSize=\"%d\">\n", d->width, d->height);
-  if (d->wkt && *d->wkt) {
-    char *esc = CPLEscapeString(d->wkt, -1, CPLES_XML);
-    fprintf(f, "  <SRS dataAxisToSRSAxisMapping=\"1,2\">%s</SRS>\n", esc);
-    CPLFree(esc);
-  }
-  fprintf(f, "  <GeoTransform>%.17g, %.17g, %.17g, %.17g, %.17g, %.17g</GeoTransform>\n", d->gt[0], d->gt[1],
-          d->gt[2], d->gt[3], d->gt[4], d->gt[5]);
-  for (int k = 1; k <= d->nbands; k++) {
-    fprintf(f, "  <VRTRasterBand dataType=\"%s\" band=\"%d\">\n    <NoDataValue>%.17g</NoDataValue>\n", tn, k,
-            d->nodata);
-    for (long b = 0; b < job->nblocks; b++) {
-      int x0, y0, w, h;
-      rs_job_block(job, b, &x0, &y0, &w, &h);
-      if (owner[b] < 0) {
-        whpc_file_discard(&wf);
-        return WHPC_RAISE(WHPC_ERR_MPI, "block %ld was processed by no rank", b);
-      }
-      char name[64];
-      rs_part_name(owner[b], name, sizeof name);
-      /* SourceProperties spare GDAL opening every part to learn its size and type */
-      fprintf(f,
-              "    <SimpleSource>\n      <SourceFilename relativeToVRT=\"1\">%s</SourceFilename>\n"
-              "      <SourceBand>%d</SourceBand>\n"
-              "      <SourceProperties RasterXSize=\"%d\" RasterYSize=\"%d\" DataType=\"%s\" BlockXSize=\"%d\" "
-              "BlockYSize=\"%d\"/>\n"
-              "      <SrcRect xOff=\"%d\" yOff=\"%d\" xSize=\"%d\" ySize=\"%d\"/>\n"
-              "      <DstRect xOff=\"%d\" yOff=\"%d\" xSize=\"%d\" ySize=\"%d\"/>\n    </SimpleSource>\n",
-              name, k, d->width, d->height, tn, d->block, d->block, x0, y0, w, h, x0, y0, w, h);
-    }
-    fprintf(f, "  </VRTRasterBand>\n");
-  }
-  fprintf(f, "</VRTDataset>\n");
-  WHPC_CALL(whpc_file_commit(&wf));
-  return WHPC_OK;
-}
 
 /* GDALTranslate src -> dst with argv-style options, into dst.tmp, then rename. */
 static int rs_translate(GDALDatasetH src, const char *dst, char **argv) {
@@ -86,9 +34,14 @@ static int rs_translate(GDALDatasetH src, const char *dst, char **argv) {
 }
 
 int rs_product_write(const rs_job *job) {
+  if (!job->cog && strcmp(job->compress, "none") == 0) { /* the tile file is the product */
+    WHPC_CHECK(rename(job->tile_path, job->out_path) == 0, WHPC_ERR_IO, "cannot rename '%s' to '%s': %s",
+               job->tile_path, job->out_path, strerror(errno));
+    return WHPC_OK;
+  }
   CPLErrorReset();
-  GDALDatasetH vrt = GDALOpen(job->vrt_path, GA_ReadOnly);
-  WHPC_CHECK(vrt, WHPC_ERR_IO, "cannot open the assembling VRT '%s': %s", job->vrt_path, rs_gdal_msg());
+  GDALDatasetH src = GDALOpen(job->tile_path, GA_ReadOnly);
+  WHPC_CHECK(src, WHPC_ERR_IO, "cannot open the tile file '%s': %s", job->tile_path, rs_gdal_msg());
   char **a = NULL;
   char comp[64], bs[64];
   snprintf(comp, sizeof comp, "COMPRESS=%s", job->compress);
@@ -117,10 +70,31 @@ int rs_product_write(const rs_job *job) {
     a = CSLAddString(a, "-co");
     a = CSLAddString(a, CPLSPrintf("BLOCKYSIZE=%s", bs));
   }
-  int rc = rs_translate(vrt, job->out_path, a);
+  int rc = rs_translate(src, job->out_path, a);
   CSLDestroy(a);
-  GDALClose(vrt);
+  GDALClose(src);
+  if (!rc) unlink(job->tile_path);
   return rc;
+}
+
+char **rs_byte_scale_args(const char *format, double lo, double hi) {
+  char **a = NULL;
+  a = CSLAddString(a, "-of");
+  a = CSLAddString(a, format);
+  a = CSLAddString(a, "-ot");
+  a = CSLAddString(a, "Byte");
+  a = CSLAddString(a, "-b");
+  a = CSLAddString(a, "1");
+  a = CSLAddString(a, "-scale"); /* alone: GDAL takes the band's min..max */
+  if (isfinite(lo) && isfinite(hi) && hi > lo) {
+    a = CSLAddString(a, CPLSPrintf("%.17g", lo));
+    a = CSLAddString(a, CPLSPrintf("%.17g", hi));
+    a = CSLAddString(a, "1");
+    a = CSLAddString(a, "255");
+  }
+  a = CSLAddString(a, "-a_nodata");
+  a = CSLAddString(a, "0");
+  return a;
 }
 
 int rs_quicklook_write(const rs_job *job, double lo, double hi, char *png, size_t len) {
@@ -133,22 +107,7 @@ int rs_quicklook_write(const rs_job *job, double lo, double hi, char *png, size_
   WHPC_CHECK(src, WHPC_ERR_IO, "cannot open '%s' for the quick-look: %s", job->out_path, rs_gdal_msg());
   int w = job->out.width, h = job->out.height, m = w > h ? w : h;
   double f = m > 1024 ? 1024.0 / m : 1.0;
-  char **a = NULL;
-  a = CSLAddString(a, "-of");
-  a = CSLAddString(a, "PNG");
-  a = CSLAddString(a, "-ot");
-  a = CSLAddString(a, "Byte");
-  a = CSLAddString(a, "-b");
-  a = CSLAddString(a, "1");
-  a = CSLAddString(a, "-scale");
-  if (isfinite(lo) && isfinite(hi) && hi > lo) {
-    a = CSLAddString(a, CPLSPrintf("%.17g", lo));
-    a = CSLAddString(a, CPLSPrintf("%.17g", hi));
-    a = CSLAddString(a, "1");
-    a = CSLAddString(a, "255");
-  }
-  a = CSLAddString(a, "-a_nodata");
-  a = CSLAddString(a, "0");
+  char **a = rs_byte_scale_args("PNG", lo, hi);
   a = CSLAddString(a, "-outsize");
   a = CSLAddString(a, CPLSPrintf("%d", (int)fmax(1, round(w * f))));
   a = CSLAddString(a, CPLSPrintf("%d", (int)fmax(1, round(h * f))));

@@ -1,20 +1,18 @@
-/* rs_assemble.h — from per-rank part files to the product, without two processes ever writing
- * one file: a VRT with one simple source per block (pointing into the part file of the rank
- * that computed it), converted by one rank to COG/GeoTIFF under a temp name, then renamed.
- * Also the quick-look PNG and the AI chips. No MPI. */
+/* rs_assemble.h — from the tile file (rs_io.h: every rank wrote its blocks in place) to the product:
+ * an uncompressed GTiff product is the tile file itself, renamed (no copy); COG or a compressed
+ * GTiff is one GDALTranslate of it by rank 0 into a temp name, then renamed. Also the quick-look
+ * PNG and the AI chips. No MPI. */
 #ifndef RS_ASSEMBLE_H
 #define RS_ASSEMBLE_H
 #include "rs_job.h"
 
-/* Owner of a block: the part file of (attempt, rank); attempts > 0 are resumed runs. */
+/* Owner of a block: (attempt, rank); attempts > 0 are resumed runs. Names the journals. */
 #define RS_OWNER(attempt, rank) ((attempt) * 100000 + (rank))
-/* "part-<attempt>-<rank>.tif" (name inside parts_dir) and the full path */
-void rs_part_name(int owner, char *buf, size_t len);
-void rs_part_path(const rs_job *job, int owner, char *buf, size_t len);
-/* owner[b] = RS_OWNER of the part file holding block b. Writes job->vrt_path. */
-int rs_vrt_write(const rs_job *job, const int *owner);
-/* Convert the VRT to job->out_path (temp + rename). */
+/* job->tile_path -> job->out_path (rename, or translate to COG / compressed GTiff + rename). */
 int rs_product_write(const rs_job *job);
+/* gdal_translate arguments: band 1 as Byte in FORMAT, lo..hi stretched to 1..255 (NaN: GDAL's
+ * min..max), nodata 0 (the quick-look and the web tiles' source). CSLDestroy the result. */
+char **rs_byte_scale_args(const char *format, double lo, double hi);
 /* <product>.png: band 1 stretched from lo..hi (NaN: GDAL computes min/max) to 1..255. */
 int rs_quicklook_write(const rs_job *job, double lo, double hi, char *png, size_t len);
 

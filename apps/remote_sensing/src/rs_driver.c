@@ -7,6 +7,8 @@
 #include <string.h>
 #include <signal.h>
 #include <unistd.h>
+#include <errno.h>
+#include <fcntl.h>
 
 #include "rs_assemble.h"
 #include "rs_journal.h"
@@ -34,35 +36,34 @@ static void rs_record_apply(const rs_job *job, rs_result *res, long b, const dou
            sizeof(double) * (size_t)nzl);
 }
 
-/* One block: chain, write into the part file, statistics partial of the stored values. */
-static int rs_do_block(whpc_ctx_t ctx, rs_job *job, rs_workspace *ws, GDALDatasetH *part, rs_journal *jr,
+/* Where each rank writes: the tile file, opened once per rank, and the tiles' byte offsets. */
+typedef struct {
+  int fd;
+  long long *off; /* [block][band] */
+} rs_sink;
+
+/* One block: chain, its tiles written in place, statistics partial of the stored values, journal
+ * line queued (synced with the journal every RS_JOURNAL_SYNC_S; pwrite has put the pixels in the
+ * page cache by then, so a synced line never names a block whose pixels a killed process lost). */
+static int rs_do_block(whpc_ctx_t ctx, rs_job *job, rs_workspace *ws, rs_sink *sink, rs_journal *jr,
                        rs_result *res, long b) {
   int me = RS_OWNER(res->attempt, whpc_rank(ctx)), nb = job->out.nbands;
   int x0, y0, w, h;
   rs_job_block(job, b, &x0, &y0, &w, &h);
   WHPC_CALL(rs_block_run(ctx, job, &job->in, ws, b));
   whpc_timer_begin(ctx, "write");
-  if (!*part) {
-    char path[4200];
-    rs_part_path(job, me, path, sizeof path);
-    int rc = rs_part_create(path, &job->out, part);
+  int rc = WHPC_OK;
+  if (sink->fd < 0) {
+    sink->fd = open(job->tile_path, O_WRONLY);
+    if (sink->fd < 0)
+      rc = WHPC_RAISE(WHPC_ERR_IO, "cannot open '%s' for writing: %s", job->tile_path, strerror(errno));
     if (!rc) rc = rs_journal_open(job, me, (int)rs_record_len(job), jr);
-    if (rc) whpc_timer_end(ctx, "write");
-    WHPC_CALL(rc);
   }
-  for (int k = 0; k < nb; k++) {
-    int rc = rs_part_write(*part, &job->out, k, x0, y0, w, h, ws->result[k], ws->scratch);
-    if (rc) whpc_timer_end(ctx, "write");
-    WHPC_CALL(rc);
-  }
-  /* the tile and the TIFF directory reach the disk before the journal names the block */
-  CPLErrorReset();
-  GDALFlushCache(*part);
-  GDALFlushCache(*part); /* the second pass rewrites the TIFF directory with the last tile's offset */
-  int frc = CPLGetLastErrorType() >= CE_Failure ? WHPC_RAISE(WHPC_ERR_IO, "flushing block %ld failed: %s", b,
-                                                                rs_gdal_msg()) : WHPC_OK;
+  for (int k = 0; k < nb && !rc; k++)
+    rc = rs_tilefile_write(sink->fd, job->tile_path, &job->out, sink->off[(size_t)b * nb + k], w, h, ws->result[k],
+                           ws->scratch, ws->tile);
   whpc_timer_end(ctx, "write");
-  WHPC_CALL(frc);
+  WHPC_CALL(rc);
   /* journal record: statistics partials, then this block's histogram counts (exact in double) */
   int nh = job->has_hist ? nb * job->hist_bins : 0;
   double *rec = res->jrec;
@@ -85,13 +86,48 @@ static int rs_do_block(whpc_ctx_t ctx, rs_job *job, rs_workspace *ws, GDALDatase
   res->owner[b] = me;
   res->pixels_local += (double)w * h;
   res->blocks_local++;
+  if (whpc_wtime() - jr->t_sync >= RS_JOURNAL_SYNC_S) WHPC_CALL(rs_journal_sync(jr));
   return WHPC_OK;
+}
+
+/* SIGTERM/SIGUSR1: libwhpc's handler sets a flag that only the collective whpc_stop_requested
+ * reads. The block loop runs on a dynamic queue (ranks take different numbers of blocks, so no
+ * collective call fits inside it); this handler, put in front, also keeps a flag each rank can
+ * read alone, and raises libwhpc's so the collective check after the loop agrees. */
+static volatile sig_atomic_t rs_stop_seen = 0;
+static void rs_on_signal(int sig) {
+  (void)sig;
+  rs_stop_seen = 1;
+  whpc_signal_simulate(); /* only sets libwhpc's sig_atomic_t flag: async-signal-safe */
+}
+static void rs_signal_install(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = rs_on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* Collective: a signal seen by any rank between phases stops all with WHPC_STOPPED (exit 75). The
+ * blocks are all journaled by then, so a rerun only repeats the phases after them. */
+int rs_stop_check(whpc_ctx_t ctx, const rs_job *job, const char *phase) {
+  int stop = 0;
+  WHPC_CALL(whpc_stop_requested(ctx, &stop));
+  if (!stop) return WHPC_OK;
+  if (!job->resume) /* nothing would be resumed: say what a rerun does */
+    return WHPC_RAISE(WHPC_STOPPED, "stopped by a signal before %s; all %ld blocks were done, but rs.resume=false: "
+                      "a rerun starts afresh", phase, job->nblocks);
+  return WHPC_RAISE(WHPC_STOPPED, "stopped by a signal before %s: all %ld blocks are done and journaled in '%s'; "
+                    "rerun the same command to finish", phase, job->nblocks, job->parts_dir);
 }
 
 int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   int nb = job->out.nbands;
   memset(res, 0, sizeof *res);
   res->t_start = whpc_wtime();
+  rs_signal_install();
   WHPC_MALLOC(res->owner, job->nblocks);
   for (long b = 0; b < job->nblocks; b++) res->owner[b] = -1;
   WHPC_MALLOC(res->parts, (size_t)job->nblocks * nb * RS_STAT_FIELDS);
@@ -108,7 +144,7 @@ int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   if (job->zones_band >= 0) WHPC_MALLOC(res->zparts, (size_t)job->nblocks * rs_zone_len(job));
   WHPC_MALLOC(res->jrec, nvals);
   WHPC_MALLOC(res->hist_block, nh);
-  if (job->resume) {
+  if (job->resuming) {
     /* every rank learns the owners; rank 0 alone adds the reused statistics (sums stay exact) */
     double *vals = NULL;
     if (whpc_rank(ctx) == 0) WHPC_MALLOC(vals, (size_t)job->nblocks * nvals);
@@ -120,23 +156,35 @@ int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
       rs_record_apply(job, res, b, vals + (size_t)b * nvals, res->hist_block);
     }
     free(vals);
-  } else if (whpc_rank(ctx) == 0) {
-    rs_parts_clear(job);
   }
-  whpc_agree(whpc_comm(ctx), WHPC_OK, &global);
+  /* fresh start: rank 0 creates the tile file; every rank then learns where each tile goes */
+  int rc0 = WHPC_OK;
+  if (whpc_rank(ctx) == 0 && !job->resuming) {
+    rs_parts_clear(job);
+    rc0 = rs_tilefile_create(job->tile_path, &job->out);
+  }
+  rs_sink sink = {-1, NULL};
+  WHPC_MALLOC(sink.off, (size_t)job->nblocks * nb);
+  if (whpc_rank(ctx) == 0 && !rc0) rc0 = rs_tilefile_offsets(job->tile_path, &job->out, job->nbx, job->nby, sink.off);
+  whpc_agree(whpc_comm(ctx), rc0, &global);
+  if (global) {
+    free(sink.off);
+    free(done);
+    return global;
+  }
+  WHPC_MPI(MPI_Bcast(sink.off, (int)(job->nblocks * nb), MPI_LONG_LONG, 0, whpc_comm(ctx)));
   long ntodo = 0, *todo;
   WHPC_MALLOC(todo, job->nblocks);
   for (long b = 0; b < job->nblocks; b++)
     if (!done[b]) todo[ntodo++] = b;
   free(done);
-  if (job->resume)
+  if (job->resuming)
     whpc_log(ctx, WHPC_LOG_INFO, "resume: %ld of %ld blocks done by earlier attempts, %ld left (attempt %d)",
              res->blocks_reused, job->nblocks, ntodo, res->attempt);
 
   rs_workspace ws;
   rs_journal jr = {0};
   whpc_workqueue_t wq = NULL;
-  GDALDatasetH part = NULL;
   int rc = rs_workspace_create(job, &ws);
   int rc_wq = whpc_workqueue_create(ctx, ntodo, WHPC_WQ_DYNAMIC, job->chunk, &wq);
   if (rc_wq) free(todo);
@@ -144,14 +192,18 @@ int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   whpc_progress prog;
   whpc_progress_start(ctx, &prog, ntodo, 0, "");
   double t0 = whpc_wtime();
-  while (rc == WHPC_OK) {
+  /* a signal: this rank takes no further block (the others stop at their next one) */
+  while (rc == WHPC_OK && !rs_stop_seen) {
     long first, count;
     rc = whpc_workqueue_next(wq, &first, &count);
     if (rc || count == 0) break;
-    for (long i = first; i < first + count && rc == WHPC_OK; i++) {
-      rc = rs_do_block(ctx, job, &ws, &part, &jr, res, todo[i]);
-      if (job->crash_after > 0 && res->blocks_local == job->crash_after)
-        raise(SIGKILL); /* tests of rs.resume: an interruption without any clean-up */
+    for (long i = first; i < first + count && rc == WHPC_OK && !rs_stop_seen; i++) {
+      rc = rs_do_block(ctx, job, &ws, &sink, &jr, res, todo[i]);
+      if (!rc && job->crash_after > 0 && res->blocks_local == job->crash_after) {
+        /* tests of rs.resume: an interruption without any clean-up, right after a journal sync
+         * (lines not synced yet are lost with the process: their blocks are redone) */
+        if (rs_journal_sync(&jr) == WHPC_OK) raise(SIGKILL);
+      }
     }
     whpc_progress_update(ctx, &prog, first + count, 0, 0);
   }
@@ -159,15 +211,27 @@ int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   free(todo);
   /* a rank that failed stops taking blocks; the others drain the queue, then all agree */
   int rc2 = whpc_workqueue_destroy(&wq);
-  char path[4200];
-  rs_part_path(job, RS_OWNER(res->attempt, whpc_rank(ctx)), path, sizeof path);
-  int rc3 = rs_part_close(&part, path);
-  rs_journal_close(&jr);
+  int rc3 = sink.fd >= 0 && close(sink.fd) != 0
+                ? WHPC_RAISE(WHPC_ERR_IO, "writing '%s' failed: %s", job->tile_path, strerror(errno))
+                : WHPC_OK;
+  free(sink.off);
+  int rc4 = rs_journal_close(&jr, rc == WHPC_OK && rc3 == WHPC_OK); /* lines only for blocks written */
   rs_workspace_free(&ws);
-  int local = rc ? rc : rc2 ? rc2 : rc3;
+  int local = rc ? rc : rc2 ? rc2 : rc3 ? rc3 : rc4;
   whpc_agree(whpc_comm(ctx), local, &global);
   res->t_blocks_done = whpc_wtime();
-  return global;
+  WHPC_CALL(global);
+  int stop = 0;
+  WHPC_CALL(whpc_stop_requested(ctx, &stop));
+  if (!stop) return WHPC_OK;
+  double ndone = (double)res->blocks_local;
+  WHPC_MPI(MPI_Allreduce(MPI_IN_PLACE, &ndone, 1, MPI_DOUBLE, MPI_SUM, whpc_comm(ctx)));
+  ndone += (double)res->blocks_reused;
+  if (!job->resume)
+    return WHPC_RAISE(WHPC_STOPPED, "stopped by a signal: %.0f of %ld blocks done; rs.resume=false, so a rerun "
+                      "starts afresh", ndone, job->nblocks);
+  return WHPC_RAISE(WHPC_STOPPED, "stopped by a signal: %.0f of %ld blocks done and journaled in '%s'; rerun the "
+                    "same command to resume", ndone, job->nblocks, job->parts_dir);
 }
 
 int rs_assemble_product(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
@@ -188,10 +252,11 @@ int rs_assemble_product(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
                              comm));
   }
   int rc = WHPC_OK, global;
-  if (whpc_rank(ctx) == 0) {
+  for (long b = 0; b < job->nblocks && !rc; b++)
+    if (res->owner[b] < 0) rc = WHPC_RAISE(WHPC_ERR_MPI, "block %ld was processed by no rank", b);
+  if (!rc && whpc_rank(ctx) == 0) {
     whpc_timer_begin(ctx, "assemble");
-    rc = rs_vrt_write(job, res->owner);
-    if (!rc) rc = rs_product_write(job);
+    rc = rs_product_write(job);
     whpc_timer_end(ctx, "assemble");
     if (!rc && job->quicklook) {
       whpc_timer_begin(ctx, "quicklook");

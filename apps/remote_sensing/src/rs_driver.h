@@ -33,5 +33,8 @@ int rs_make_tiles(whpc_ctx_t ctx, rs_job *job, rs_result *res);
 /* Collective. Removes the parts (unless kept) and writes report.json. */
 int rs_finish(whpc_ctx_t ctx, rs_job *job, rs_result *res);
 void rs_result_free(rs_result *res);
+/* Collective: after a SIGTERM/SIGUSR1 on any rank, WHPC_STOPPED (exit 75) naming the phase that
+ * was not started; the blocks are journaled, so rerunning the same command finishes the run. */
+int rs_stop_check(whpc_ctx_t ctx, const rs_job *job, const char *phase);
 
 #endif

@@ -5,6 +5,9 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <math.h>
 #include <ogr_srs_api.h>
 #include <stdlib.h>
@@ -180,7 +183,7 @@ int rs_input_read(rs_input *in, int band, int x0, int y0, int w, int h, double *
   return WHPC_OK;
 }
 
-int rs_part_create(const char *path, const rs_raster_desc *d, GDALDatasetH *out) {
+int rs_tilefile_create(const char *path, const rs_raster_desc *d) {
   GDALDriverH drv = GDALGetDriverByName("GTiff");
   WHPC_CHECK(drv, WHPC_ERR_IO, "the GDAL GTiff driver is missing");
   char bs[32];
@@ -189,43 +192,85 @@ int rs_part_create(const char *path, const rs_raster_desc *d, GDALDatasetH *out)
   opt = CSLSetNameValue(opt, "TILED", "YES");
   opt = CSLSetNameValue(opt, "BLOCKXSIZE", bs);
   opt = CSLSetNameValue(opt, "BLOCKYSIZE", bs);
-  opt = CSLSetNameValue(opt, "SPARSE_OK", "TRUE"); /* unwritten blocks take no space */
+  opt = CSLSetNameValue(opt, "COMPRESS", "NONE");
   opt = CSLSetNameValue(opt, "BIGTIFF", "IF_SAFER");
-  if (d->nbands > 1) opt = CSLSetNameValue(opt, "INTERLEAVE", "BAND");
+  opt = CSLSetNameValue(opt, "INTERLEAVE", "BAND");
+  /* No nodata yet: GDAL then places the never-written tiles of an uncompressed file by extending
+   * the file (a hole, no bytes written) instead of filling them with the nodata value. */
   CPLErrorReset();
-  *out = GDALCreate(drv, path, d->width, d->height, d->nbands, d->type, opt);
+  GDALDatasetH ds = GDALCreate(drv, path, d->width, d->height, d->nbands, d->type, opt);
   CSLDestroy(opt);
-  WHPC_CHECK(*out, WHPC_ERR_IO, "cannot create part file '%s': %s", path, rs_gdal_msg());
-  GDALSetGeoTransform(*out, (double *)d->gt);
-  if (d->wkt && *d->wkt) GDALSetProjection(*out, d->wkt);
-  for (int b = 1; b <= d->nbands; b++) GDALSetRasterNoDataValue(GDALGetRasterBand(*out, b), d->nodata);
+  WHPC_CHECK(ds, WHPC_ERR_IO, "cannot create '%s': %s", path, rs_gdal_msg());
+  GDALSetGeoTransform(ds, (double *)d->gt);
+  if (d->wkt && *d->wkt) GDALSetProjection(ds, d->wkt);
+  GDALClose(ds); /* void in GDAL 3.6: the error state tells */
+  WHPC_CHECK(CPLGetLastErrorType() < CE_Failure, WHPC_ERR_IO, "writing '%s' failed: %s", path, rs_gdal_msg());
+  ds = GDALOpen(path, GA_Update); /* the nodata tag only rewrites the directory: tiles stay put */
+  WHPC_CHECK(ds, WHPC_ERR_IO, "cannot reopen '%s': %s", path, rs_gdal_msg());
+  for (int b = 1; b <= d->nbands; b++) GDALSetRasterNoDataValue(GDALGetRasterBand(ds, b), d->nodata);
+  GDALClose(ds);
+  WHPC_CHECK(CPLGetLastErrorType() < CE_Failure, WHPC_ERR_IO, "writing '%s' failed: %s", path, rs_gdal_msg());
   return WHPC_OK;
 }
 
-int rs_part_write(GDALDatasetH ds, const rs_raster_desc *d, int band, int x0, int y0, int w, int h,
-                  double *v, void *scratch) {
+int rs_tilefile_offsets(const char *path, const rs_raster_desc *d, int nbx, int nby, long long *off) {
+  /* the bytes go in as they are in memory: a little-endian file on a little-endian host */
+  const unsigned int one = 1;
+  unsigned char magic[2] = {0, 0};
+  FILE *f = fopen(path, "rb");
+  size_t got = f ? fread(magic, 1, 2, f) : 0;
+  if (f) fclose(f);
+  WHPC_CHECK(got == 2 && magic[0] == 'I' && magic[1] == 'I' && *(const unsigned char *)&one == 1, WHPC_ERR_IO,
+             "'%s': expected a little-endian TIFF on a little-endian host", path);
+  CPLErrorReset();
+  GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
+  WHPC_CHECK(ds, WHPC_ERR_IO, "cannot open '%s': %s", path, rs_gdal_msg());
+  long long tile = (long long)d->block * d->block * GDALGetDataTypeSizeBytes(d->type);
+  int rc = WHPC_OK;
+  for (int by = 0; by < nby && !rc; by++)
+    for (int bx = 0; bx < nbx && !rc; bx++)
+      for (int k = 0; k < d->nbands && !rc; k++) {
+        GDALRasterBandH band = GDALGetRasterBand(ds, k + 1);
+        char key[64];
+        snprintf(key, sizeof key, "BLOCK_OFFSET_%d_%d", bx, by);
+        const char *o = GDALGetMetadataItem(band, key, "TIFF");
+        snprintf(key, sizeof key, "BLOCK_SIZE_%d_%d", bx, by);
+        const char *n = GDALGetMetadataItem(band, key, "TIFF");
+        long long *dst = off + ((size_t)by * nbx + bx) * d->nbands + k;
+        *dst = o ? atoll(o) : 0;
+        if (!o || !n || *dst <= 0 || atoll(n) != tile)
+          rc = WHPC_RAISE(WHPC_ERR_IO, "'%s': tile %d,%d of band %d has no fixed place of %lld bytes", path, bx, by,
+                          k + 1, tile);
+      }
+  GDALClose(ds);
+  return rc;
+}
+
+int rs_tilefile_write(int fd, const char *path, const rs_raster_desc *d, long long off, int w, int h, double *v,
+                      void *scratch, void *tile) {
   long n = (long)w * h;
   for (long i = 0; i < n; i++)
     if (isnan(v[i])) v[i] = d->nodata;
   int sz = GDALGetDataTypeSizeBytes(d->type);
   /* GDAL's own conversion (rounding, clamping), so the stored values are exactly GDAL's */
   GDALCopyWords64(v, GDT_Float64, 8, scratch, d->type, sz, n);
-  GDALRasterBandH b = GDALGetRasterBand(ds, band + 1);
-  CPLErrorReset();
-  CPLErr e = GDALRasterIO(b, GF_Write, x0, y0, w, h, scratch, w, h, d->type, 0, 0);
-  WHPC_CHECK(e == CE_None, WHPC_ERR_IO, "writing block at %d,%d of band %d failed: %s", x0, y0, band + 1,
-             rs_gdal_msg());
+  size_t row = (size_t)w * sz, full = (size_t)d->block * sz, bytes = full * d->block;
+  const char *src = scratch;
+  if (w == d->block && h == d->block) {
+    src = scratch;
+  } else { /* an edge block: a whole tile, padded with zeros (never read back) */
+    memset(tile, 0, bytes);
+    for (int i = 0; i < h; i++) memcpy((char *)tile + i * full, (const char *)scratch + i * row, row);
+    src = tile;
+  }
+  for (size_t done = 0; done < bytes;) {
+    ssize_t k = pwrite(fd, src + done, bytes - done, (off_t)(off + (long long)done));
+    if (k < 0 && errno == EINTR) continue;
+    WHPC_CHECK(k > 0, WHPC_ERR_IO, "writing '%s' failed: %s", path, k < 0 ? strerror(errno) : "short write");
+    done += (size_t)k;
+  }
   GDALCopyWords64(scratch, d->type, sz, v, GDT_Float64, 8, n);
   for (long i = 0; i < n; i++)
     if (v[i] == d->nodata) v[i] = NAN;
-  return WHPC_OK;
-}
-
-int rs_part_close(GDALDatasetH *ds, const char *path) {
-  if (!*ds) return WHPC_OK;
-  CPLErrorReset();
-  GDALClose(*ds); /* void in GDAL 3.6: the error state tells */
-  *ds = NULL;
-  WHPC_CHECK(CPLGetLastErrorType() < CE_Failure, WHPC_ERR_IO, "closing part file '%s' failed: %s", path, rs_gdal_msg());
   return WHPC_OK;
 }

@@ -1,5 +1,5 @@
 /* rs_io.h — GDAL access of whpc-remote-sensing: the input stack (one or more co-registered
- * files, bands concatenated), window reads with a NaN-padded halo, per-rank part files.
+ * files, bands concatenated), window reads with a NaN-padded halo, the tile file all ranks write.
  * GDAL runs single-threaded inside each rank (GDAL_NUM_THREADS=1, set by rs_gdal_init). */
 #ifndef RS_IO_H
 #define RS_IO_H
@@ -33,7 +33,7 @@ void rs_input_close(rs_input *in);
  * buf (w x h doubles). Pixels outside the image or equal to the band's nodata become NaN. */
 int rs_input_read(rs_input *in, int band, int x0, int y0, int w, int h, double *buf);
 
-/* Output description shared by part files and the final product. */
+/* Output description shared by the tile file and the final product. */
 typedef struct {
   int width, height, nbands, block;
   GDALDataType type;
@@ -42,13 +42,21 @@ typedef struct {
   const char *wkt;
 } rs_raster_desc;
 
-/* Create a tiled, sparse GeoTIFF of the whole grid: only the blocks written take space. */
-int rs_part_create(const char *path, const rs_raster_desc *d, GDALDatasetH *out);
-/* Write band (0-based) of block [x0, x0+w) x [y0, y0+h) from v (NaN -> nodata), after
- * converting to the output type; v is replaced by the values as stored (NaN where nodata),
- * so statistics describe the file. */
-int rs_part_write(GDALDatasetH ds, const rs_raster_desc *d, int band, int x0, int y0, int w, int h,
-                  double *v, void *scratch);
-int rs_part_close(GDALDatasetH *ds, const char *path);
+/* The product is written once, in place, by all ranks at once: rank 0 creates one tiled,
+ * uncompressed, band-interleaved GeoTIFF of the whole grid (the "tile file") in which every tile
+ * already has its fixed place (GDAL extends the file over the unwritten tiles, writing no bytes);
+ * GDAL reports each tile's offset; each rank then pwrite()s the tiles of its blocks there. Ranks
+ * write disjoint byte ranges and GDAL never has the file open for writing meanwhile, so no two
+ * writers ever share a TIFF structure. Block size = tile size, so a block is a whole tile. */
+int rs_tilefile_create(const char *path, const rs_raster_desc *d);
+/* off[((by * nbx) + bx) * nbands + k]: byte offset of tile (bx, by) of band k. Checks the byte
+ * order and that every tile has block*block*size bytes. */
+int rs_tilefile_offsets(const char *path, const rs_raster_desc *d, int nbx, int nby, long long *off);
+/* Write band values v (w x h <= block x block, NaN -> nodata) as the tile at off: converted to the
+ * output type by GDAL (scratch: block^2 * 8 bytes), edge tiles padded (tile: block^2 * size). v is
+ * replaced by the values as stored (NaN where nodata), so statistics describe the file. Errors
+ * (ENOSPC, EIO) name the path. */
+int rs_tilefile_write(int fd, const char *path, const rs_raster_desc *d, long long off, int w, int h, double *v,
+                      void *scratch, void *tile);
 
 #endif

@@ -1,6 +1,8 @@
 /* rs_job.c — config keys of whpc-remote-sensing and the job built from them. */
 #include "rs_job.h"
 
+#include "rs_journal.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -41,9 +43,10 @@ const whpc_cfg_key rs_keys[] = {
     {"rs.nodata", WHPC_CFG_STRING, "auto", "", WHPC_CFG_ANY, NULL,
      "output nodata value; auto: 0 for hillshade, the input's for ops=none, else -9999"},
     {"rs.keep_parts", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
-     "keep the per-rank part files and the assembling VRT"},
-    {"rs.resume", WHPC_CFG_BOOL, "false", "", WHPC_CFG_ANY, NULL,
-     "continue an interrupted run in the same output.dir: blocks in its journals are not redone"},
+     "keep parts/ (the resume journals; the tile file when the product is a copy of it)"},
+    {"rs.resume", WHPC_CFG_ENUM, "auto", "", WHPC_CFG_ANY, "auto|true|false",
+     "auto/true: a run in an output.dir holding the journals of an interrupted run with the same "
+     "configuration and inputs continues it (journaled blocks are not redone); false: always start afresh"},
     {"rs.debug_crash_after", WHPC_CFG_INT, "0", "blocks", 0, 1e9, NULL,
      "testing only: each rank kills itself (SIGKILL) after this many blocks, to exercise rs.resume"},
     {"rs.quicklook", WHPC_CFG_BOOL, "true", "", WHPC_CFG_ANY, NULL, "write <product>.png (band 1, min-max stretch)"},
@@ -254,18 +257,18 @@ static int rs_setup_output(whpc_ctx_t ctx, rs_job *job) {
   WHPC_CALL(whpc_config_get_string(ctx, "rs.nodata", &nodata));
   WHPC_CALL(whpc_config_get_bool(ctx, "rs.keep_parts", &job->keep_parts));
   WHPC_CALL(whpc_config_get_bool(ctx, "rs.quicklook", &job->quicklook));
-  WHPC_CALL(whpc_config_get_bool(ctx, "rs.resume", &job->resume));
+  int resume;
+  WHPC_CALL(whpc_config_get_enum(ctx, "rs.resume", &resume, NULL));
+  job->resume = resume != 2;
   WHPC_CALL(whpc_config_get_int(ctx, "rs.debug_crash_after", &job->crash_after));
   WHPC_CALL(whpc_config_get_bool(ctx, "output.overwrite", &ow));
   job->cog = fmt == 0;
   if (!*name || strchr(name, '/'))
     return whpc_config_error(ctx, "rs.output", "'%s': expected a plain file name (it goes inside output.dir)", name);
   whpc_output_path(ctx, name, job->out_path, sizeof job->out_path);
-  struct stat st;
-  if (!ow && stat(job->out_path, &st) == 0)
-    return whpc_config_error(ctx, "rs.output", "'%s' exists; set output.overwrite=true to replace it", job->out_path);
+  job->overwrite = ow;
   whpc_output_path(ctx, "parts", job->parts_dir, sizeof job->parts_dir);
-  snprintf(job->vrt_path, sizeof job->vrt_path, "%s/assemble.vrt", job->parts_dir);
+  snprintf(job->tile_path, sizeof job->tile_path, "%s/assemble.tif", job->parts_dir);
 
   const rs_op *last = job->nops ? &job->ops[job->nops - 1] : NULL;
   int hillshade = last && last->kind == RS_OP_TERRAIN && last->terrain.mode == RS_HILLSHADE;
@@ -420,6 +423,44 @@ static int rs_setup_warp(whpc_ctx_t ctx, rs_job *job) {
   return WHPC_OK;
 }
 
+/* What the blocks of a run depend on: every key except those that only steer scheduling, logging
+ * or the output directory, plus each input file's size and modification time. Journals carry it,
+ * so a rerun resumes only a run of the same configuration on the same inputs. */
+static unsigned long long rs_fingerprint(whpc_ctx_t ctx, const rs_job *job) {
+  static const char *skip[] = {"rs.resume", "rs.chunk", "rs.keep_parts", "rs.debug_crash_after", "rs.quicklook",
+                               "output.", "log.", "chips.", "tiles."};
+  unsigned long long h = 1469598103934665603ULL; /* FNV-1a 64 */
+  const char *t = whpc_config_text(ctx);
+  while (t && *t) {
+    const char *e = strchr(t, '\n');
+    size_t n = e ? (size_t)(e - t) : strlen(t);
+    int keep = 1;
+    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+      if (strncmp(t, skip[i], strlen(skip[i])) == 0) keep = 0;
+    for (size_t i = 0; keep && i < n; i++) h = (h ^ (unsigned char)t[i]) * 1099511628211ULL;
+    t = e ? e + 1 : t + n;
+  }
+  for (int f = 0; f < job->in.nfiles; f++) {
+    struct stat st;
+    if (stat(job->in.files[f], &st) != 0) continue;
+    unsigned long long v[3] = {(unsigned long long)st.st_size, (unsigned long long)st.st_mtim.tv_sec,
+                               (unsigned long long)st.st_mtim.tv_nsec};
+    for (int i = 0; i < 3; i++) h = (h ^ v[i]) * 1099511628211ULL;
+  }
+  return h;
+}
+
+/* Resume or fresh start; an existing product is an error only when nothing is resumed (a run
+ * stopped after writing it resumes with every block done and writes it again). */
+static int rs_setup_resume(whpc_ctx_t ctx, rs_job *job) {
+  job->fingerprint = rs_fingerprint(ctx, job);
+  job->resuming = job->resume && rs_journal_resumable(job);
+  struct stat st;
+  if (!job->overwrite && !job->resuming && stat(job->out_path, &st) == 0)
+    return whpc_config_error(ctx, "rs.output", "'%s' exists; set output.overwrite=true to replace it", job->out_path);
+  return WHPC_OK;
+}
+
 static int rs_job_setup_all(whpc_ctx_t ctx, rs_job *job) {
   const char *files;
   WHPC_CALL(whpc_config_get_string(ctx, "input.files", &files));
@@ -431,6 +472,7 @@ static int rs_job_setup_all(whpc_ctx_t ctx, rs_job *job) {
   WHPC_CALL(rs_setup_output(ctx, job));
   WHPC_CALL(rs_setup_blocks(ctx, job));
   WHPC_CALL(rs_setup_stats_chips(ctx, job));
+  WHPC_CALL(rs_setup_resume(ctx, job));
   return WHPC_OK;
 }
 

@@ -46,8 +46,11 @@ typedef struct {
   int block, nbx, nby;
   long nblocks, chunk;
   rs_raster_desc out;
-  char out_path[4096], parts_dir[4096], vrt_path[4200];
-  int cog, keep_parts, quicklook, resume;
+  char out_path[4096], parts_dir[4096], tile_path[4200]; /* tile_path: parts/assemble.tif */
+  int cog, keep_parts, quicklook, overwrite;
+  int resume;                     /* rs.resume auto/true: look for journals of an interrupted run */
+  int resuming;                   /* journals of this configuration were found: continue that run */
+  unsigned long long fingerprint; /* configuration + inputs the journals must match */
   long crash_after; /* tests: each rank kills itself after this many blocks (0 = never) */
   const char *compress;
   int stats, hist_bins, has_hist;

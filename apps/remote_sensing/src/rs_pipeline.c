@@ -24,6 +24,7 @@ int rs_workspace_create(const rs_job *job, rs_workspace *ws) {
   WHPC_MALLOC(ws->result, job->out.nbands);
   for (int i = 0; i < job->out.nbands; i++) WHPC_MALLOC(ws->result[i], (size_t)job->block * job->block);
   WHPC_MALLOC(ws->scratch, (size_t)job->block * job->block * 8);
+  WHPC_MALLOC(ws->tile, (size_t)job->block * job->block * 8);
   if (job->zones_band >= 0) WHPC_MALLOC(ws->zones, (size_t)job->block * job->block);
   return WHPC_OK;
 }
@@ -35,6 +36,7 @@ void rs_workspace_free(rs_workspace *ws) {
   for (int i = 0; ws->result && i < ws->nres; i++) free(ws->result[i]);
   free(ws->result);
   free(ws->scratch);
+  free(ws->tile);
   free(ws->zones);
   memset(ws, 0, sizeof *ws);
 }

@@ -13,6 +13,7 @@ typedef struct {
   int nres;
   double **result;   /* out.nbands cropped bands of the block */
   void *scratch;     /* output-type conversion */
+  void *tile;        /* an edge block padded to a whole tile */
   double *zones;     /* class ids of the block (zonal statistics) */
 } rs_workspace;
 

@@ -1,6 +1,8 @@
 /* rs_tiles.c — gdal2tiles-compatible tile layout, per-tile warping. */
 #include "rs_tiles.h"
 
+#include "rs_assemble.h"
+
 #include <cpl_conv.h>
 #include <cpl_string.h>
 #include <gdal_alg.h>
@@ -77,22 +79,7 @@ int rs_tiles_source_write(const rs_job *job, double lo, double hi, const char *v
   CPLErrorReset();
   GDALDatasetH p = GDALOpen(job->out_path, GA_ReadOnly);
   WHPC_CHECK(p, WHPC_ERR_IO, "tiles: cannot open '%s': %s", job->out_path, rs_gdal_msg());
-  char **a = NULL;
-  a = CSLAddString(a, "-of");
-  a = CSLAddString(a, "VRT");
-  a = CSLAddString(a, "-ot");
-  a = CSLAddString(a, "Byte");
-  a = CSLAddString(a, "-b");
-  a = CSLAddString(a, "1");
-  a = CSLAddString(a, "-scale");
-  if (isfinite(lo) && isfinite(hi) && hi > lo) {
-    a = CSLAddString(a, CPLSPrintf("%.17g", lo));
-    a = CSLAddString(a, CPLSPrintf("%.17g", hi));
-    a = CSLAddString(a, "1");
-    a = CSLAddString(a, "255");
-  }
-  a = CSLAddString(a, "-a_nodata");
-  a = CSLAddString(a, "0");
+  char **a = rs_byte_scale_args("VRT", lo, hi);
   GDALTranslateOptions *o = GDALTranslateOptionsNew(a, NULL);
   CSLDestroy(a);
   GDALDatasetH out = o ? GDALTranslate(vrt, p, o, NULL) : NULL;

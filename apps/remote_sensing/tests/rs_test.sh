@@ -181,6 +181,45 @@ sys.exit(0 if 0 < reused < n else 1)" "$work/out/report.json" || { echo "FAIL: n
     $check equal "$data/ref/ndvi.tif" "$out" 0 || exit 1
     $check stats "$out" "$work/out/report.json" -1 1 40 "$work/out/histogram.csv" || exit 1
     ;;
+  term) # SIGTERM to every rank mid-run (what slurmstepd sends): exit 75 with one line, no product;
+    # the same command again resumes: byte-identical product, every block computed exactly once
+    slow=("rs.expr=ndvi(nir, red)" rs.ops=expr,filter filter.kind=median filter.radius=6
+      stats.hist_range=-1,1 stats.hist_bins=40 rs.format=gtiff rs.compress=none log.progress_interval=0.1)
+    mapfile -t kv < <(args "${slow[@]}")
+    $WHPC_MPIEXEC ${WHPC_NUMPROC_FLAG:--n} "$np" "$exe" "$cfg" output.dir="$work/ref" "${kv[@]}" >"$work/ref.log" 2>&1 ||
+      { cat "$work/ref.log"; echo "FAIL: uninterrupted run"; exit 1; }
+    $WHPC_MPIEXEC ${WHPC_NUMPROC_FLAG:--n} "$np" "$exe" "$cfg" output.dir="$work/out" "${kv[@]}" >"$work/stop.log" 2>&1 &
+    job=$!
+    for _ in $(seq 1 600); do # the first progress line: some blocks are done
+      grep -aq "ETA" "$work/stop.log" && break
+      kill -0 $job 2>/dev/null || break
+      sleep 0.05
+    done
+    ranks=$(ps -o pid= --ppid $job)
+    [[ -n $ranks ]] || { cat "$work/stop.log"; echo "FAIL: the run ended before the signal"; exit 1; }
+    kill -TERM $ranks
+    wait $job
+    rc=$?
+    cat "$work/stop.log"
+    [[ $rc -eq 75 ]] || { echo "FAIL: exit $rc after SIGTERM, expected 75"; exit 1; }
+    [[ $(grep -c "stopped by a signal" "$work/stop.log") -eq 1 ]] || { echo "FAIL: expected one stop line"; exit 1; }
+    grep -q "rerun the same command to resume" "$work/stop.log" || { echo "FAIL: the stop line says no resume"; exit 1; }
+    [[ ! -e $out && ! -e $work/out/report.json ]] || { echo "FAIL: a product or report after the stop"; exit 1; }
+    $WHPC_MPIEXEC ${WHPC_NUMPROC_FLAG:--n} "$np" "$exe" "$cfg" output.dir="$work/out" "${kv[@]}" >"$work/log" 2>&1 ||
+      { cat "$work/log"; echo "FAIL: the rerun exited $?"; exit 1; }
+    grep "resume:" "$work/log" || { echo "FAIL: the rerun did not resume"; exit 1; }
+    cmp "$work/ref/product.tif" "$out" || { echo "FAIL: product differs from the uninterrupted run"; exit 1; }
+    cmp "$work/ref/histogram.csv" "$work/out/histogram.csv" || { echo "FAIL: histogram differs"; exit 1; }
+    /usr/bin/python3 -c "
+import json, sys
+r = json.load(open(sys.argv[1]))
+n, reused = r['problem_size']['blocks'], r['results']['resume']['blocks_reused']
+new = sum(v['blocks'] for v in r['results']['throughput']['per_rank'].values())
+print(f'{reused} of {n} blocks reused, {new} computed by the rerun')
+sys.exit(0 if 0 < reused < n and reused + new == n else 1)" "$work/out/report.json" ||
+      { echo "FAIL: blocks not done exactly once"; exit 1; }
+    echo "OK: SIGTERM -> exit 75; rerun resumed, product byte-identical"
+    ;;
   tiles) # web tiles: same z/x/y.png set as gdal2tiles.py on the same (byte-scaled) product
     run "rs.expr=ndvi(nir, red)" tiles.zoom=9,12 rs.format=gtiff
     gdal_translate -q -ot Byte -scale -a_nodata 0 "$out" "$work/byte.tif"
