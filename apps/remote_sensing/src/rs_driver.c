@@ -61,7 +61,7 @@ static int rs_do_block(whpc_ctx_t ctx, rs_job *job, rs_workspace *ws, rs_sink *s
   }
   for (int k = 0; k < nb && !rc; k++)
     rc = rs_tilefile_write(sink->fd, job->tile_path, &job->out, sink->off[(size_t)b * nb + k], w, h, ws->result[k],
-                           ws->scratch, ws->tile);
+                           ws->scratch, ws->tile, job->stats);
   whpc_timer_end(ctx, "write");
   WHPC_CALL(rc);
   /* journal record: statistics partials, then this block's histogram counts (exact in double) */

@@ -247,7 +247,7 @@ int rs_tilefile_offsets(const char *path, const rs_raster_desc *d, int nbx, int 
 }
 
 int rs_tilefile_write(int fd, const char *path, const rs_raster_desc *d, long long off, int w, int h, double *v,
-                      void *scratch, void *tile) {
+                      void *scratch, void *tile, int stored) {
   long n = (long)w * h;
   for (long i = 0; i < n; i++)
     if (isnan(v[i])) v[i] = d->nodata;
@@ -269,6 +269,7 @@ int rs_tilefile_write(int fd, const char *path, const rs_raster_desc *d, long lo
     WHPC_CHECK(k > 0, WHPC_ERR_IO, "writing '%s' failed: %s", path, k < 0 ? strerror(errno) : "short write");
     done += (size_t)k;
   }
+  if (!stored) return WHPC_OK; /* nobody looks at the values (no statistics) */
   GDALCopyWords64(scratch, d->type, sz, v, GDT_Float64, 8, n);
   for (long i = 0; i < n; i++)
     if (v[i] == d->nodata) v[i] = NAN;

@@ -53,10 +53,11 @@ int rs_tilefile_create(const char *path, const rs_raster_desc *d);
  * order and that every tile has block*block*size bytes. */
 int rs_tilefile_offsets(const char *path, const rs_raster_desc *d, int nbx, int nby, long long *off);
 /* Write band values v (w x h <= block x block, NaN -> nodata) as the tile at off: converted to the
- * output type by GDAL (scratch: block^2 * 8 bytes), edge tiles padded (tile: block^2 * size). v is
- * replaced by the values as stored (NaN where nodata), so statistics describe the file. Errors
+ * output type by GDAL (scratch: block^2 * 8 bytes), edge tiles padded (tile: block^2 * size). With
+ * `stored`, v is replaced by the values as stored (NaN where nodata), so statistics describe the
+ * file. Errors
  * (ENOSPC, EIO) name the path. */
 int rs_tilefile_write(int fd, const char *path, const rs_raster_desc *d, long long off, int w, int h, double *v,
-                      void *scratch, void *tile);
+                      void *scratch, void *tile, int stored);
 
 #endif

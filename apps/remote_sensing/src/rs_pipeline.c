@@ -41,6 +41,8 @@ void rs_workspace_free(rs_workspace *ws) {
   memset(ws, 0, sizeof *ws);
 }
 
+#define RS_MAX_USED 8 /* bands an expression reads that the fused nodata pass checks */
+
 static const char *RS_OP_TIMER[] = {"op.expr", "op.filter", "op.terrain"};
 
 int rs_block_run(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace *ws, long b) {
@@ -82,13 +84,21 @@ int rs_block_run(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace *ws, lo
         for (int e = 0; e < op->nexpr; e++) {
           rs_expr_eval(op->expr[e], (const double *const *)cur, n, nxt[e]);
           /* nodata rule: a pixel is nodata when any band the expression reads is nodata, or
-           * when the result is not finite (division by zero, log of a negative) */
-          for (int k = 0; k < op->nin; k++)
-            if (rs_expr_uses_band(op->expr[e], k + 1))
+           * when the result is not finite (division by zero, log of a negative). One pass. */
+          const double *used[RS_MAX_USED];
+          int nu = 0;
+          for (int k = 0; k < op->nin && nu < RS_MAX_USED; k++)
+            if (rs_expr_uses_band(op->expr[e], k + 1)) used[nu++] = cur[k];
+          double *r = nxt[e];
+          for (long p = 0; p < n; p++) {
+            int bad = !isfinite(r[p]);
+            for (int u = 0; u < nu; u++) bad |= isnan(used[u][p]);
+            r[p] = bad ? NAN : r[p];
+          }
+          for (int k = 0, u = 0; k < op->nin; k++) /* more bands than RS_MAX_USED: the rest here */
+            if (rs_expr_uses_band(op->expr[e], k + 1) && u++ >= RS_MAX_USED)
               for (long p = 0; p < n; p++)
-                if (isnan(cur[k][p])) nxt[e][p] = NAN;
-          for (long p = 0; p < n; p++)
-            if (!isfinite(nxt[e][p])) nxt[e][p] = NAN;
+                if (isnan(cur[k][p])) r[p] = NAN;
         }
         break;
       case RS_OP_FILTER:
