@@ -102,6 +102,42 @@ static int finish_dst(infer_plan *p, dn_plan *b, dn_node *d, infer_node *n, cons
   return INFER_OK;
 }
 
+/* Reorder constant weights once into the layout the primitive chose. */
+static int load_weights(dn_plan *b, dn_node *d, const dnnl_memory_desc_t *plain, const dnnl_memory_desc_t *wei,
+                        void *data) {
+  d->wei = dn_alloc(dnnl_memory_desc_get_size(wei));
+  INFER_CHECK(d->wei, INFER_EMEM, "out of memory");
+  dnnl_memory_t wp;
+  dnnl_primitive_t r;
+  DN(dnnl_memory_create(&wp, plain, b->eng, data), "memory");
+  DN(dnnl_memory_create(&d->wei_mem, wei, b->eng, d->wei), "memory");
+  int rc = make_reorder(b, plain, wei, &r);
+  if (!rc) {
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, wp}, {DNNL_ARG_TO, d->wei_mem}};
+    rc = exec(b, r, 2, args);
+    dnnl_stream_wait(b->strm);
+    dnnl_primitive_destroy(r);
+  }
+  dnnl_memory_destroy(wp);
+  return rc;
+}
+
+/* The common tail of the weighted primitives (convolution, deconvolution, inner product):
+ * the primitive, its source binding, weights reordered once, bias, destination. */
+static int make_weighted(infer_plan *p, dn_plan *b, dn_node *d, infer_node *n, dnnl_primitive_desc_t pd,
+                         const dnnl_memory_desc_t *wei_plain, const dnnl_memory_desc_t *bias_md, const char *what) {
+  const dnnl_memory_desc_t *src = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+  const dnnl_memory_desc_t *wei = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+  const dnnl_memory_desc_t *dst = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+  int rc = dnnl_primitive_create(&d->prim, pd) ? infer_raise(INFER_EUNSUPPORTED, "oneDNN %s primitive failed", what)
+                                               : INFER_OK;
+  if (!rc) rc = bind_src(p, b, d, n->in[0], src);
+  if (!rc) rc = load_weights(b, d, wei_plain, wei, p->v[n->in[1]].data);
+  if (!rc && d->has_bias) dnnl_memory_create(&d->bias_mem, bias_md, b->eng, p->v[n->in[2]].data);
+  if (!rc) rc = finish_dst(p, b, d, n, dst);
+  return rc;
+}
+
 static int prep_conv(infer_plan *p, dn_plan *b, infer_node *n) {
   const infer_value *x = &p->v[n->in[0]], *w = &p->v[n->in[1]], *y = &p->v[n->out[0]];
   infer_win win;
@@ -152,57 +188,12 @@ static int prep_conv(infer_plan *p, dn_plan *b, infer_node *n) {
   dnnl_post_ops_destroy(po);
   dnnl_primitive_attr_destroy(attr);
   DN(s, "convolution primitive descriptor");
-  const dnnl_memory_desc_t *src = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
-  const dnnl_memory_desc_t *wei = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
-  const dnnl_memory_desc_t *dst = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
-  s = dnnl_primitive_create(&d->prim, pd);
-  int rc = s != dnnl_success ? infer_raise(INFER_EUNSUPPORTED, "oneDNN convolution primitive failed") : INFER_OK;
-  if (!rc) rc = bind_src(p, b, d, n->in[0], src);
-  if (!rc) {
-    d->wei = dn_alloc(dnnl_memory_desc_get_size(wei));
-    rc = d->wei ? INFER_OK : infer_raise(INFER_EMEM, "out of memory");
-  }
-  if (!rc) { /* weights: reorder once */
-    dnnl_memory_t wp;
-    dnnl_primitive_t r;
-    dnnl_memory_create(&wp, &wei_plain, b->eng, w->data);
-    dnnl_memory_create(&d->wei_mem, wei, b->eng, d->wei);
-    rc = make_reorder(b, &wei_plain, wei, &r);
-    if (!rc) {
-      dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, wp}, {DNNL_ARG_TO, d->wei_mem}};
-      rc = exec(b, r, 2, args);
-      dnnl_stream_wait(b->strm);
-      dnnl_primitive_destroy(r);
-    }
-    dnnl_memory_destroy(wp);
-  }
-  if (!rc && d->has_bias) dnnl_memory_create(&d->bias_mem, &bias_md, b->eng, p->v[n->in[2]].data);
-  if (!rc) rc = finish_dst(p, b, d, n, dst);
+  int rc = make_weighted(p, b, d, n, pd, &wei_plain, &bias_md, "convolution");
   if (!rc && n->sum_in >= 0) {
     dnnl_memory_create(&d->sum_repr, &b->md[n->sum_in], b->eng, DNNL_MEMORY_NONE);
-    rc = make_reorder(b, &b->md[n->sum_in], dst, &d->sum_reorder);
+    rc = make_reorder(b, &b->md[n->sum_in], &b->md[n->out[0]], &d->sum_reorder);
   }
   dnnl_primitive_desc_destroy(pd);
-  return rc;
-}
-
-/* Reorder constant weights once into the layout the primitive chose. */
-static int load_weights(dn_plan *b, dn_node *d, const dnnl_memory_desc_t *plain, const dnnl_memory_desc_t *wei,
-                        void *data) {
-  d->wei = dn_alloc(dnnl_memory_desc_get_size(wei));
-  INFER_CHECK(d->wei, INFER_EMEM, "out of memory");
-  dnnl_memory_t wp;
-  dnnl_primitive_t r;
-  DN(dnnl_memory_create(&wp, plain, b->eng, data), "memory");
-  DN(dnnl_memory_create(&d->wei_mem, wei, b->eng, d->wei), "memory");
-  int rc = make_reorder(b, plain, wei, &r);
-  if (!rc) {
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, wp}, {DNNL_ARG_TO, d->wei_mem}};
-    rc = exec(b, r, 2, args);
-    dnnl_stream_wait(b->strm);
-    dnnl_primitive_destroy(r);
-  }
-  dnnl_memory_destroy(wp);
   return rc;
 }
 
@@ -250,14 +241,7 @@ static int prep_deconv(infer_plan *p, dn_plan *b, infer_node *n) {
      "deconvolution descriptor");
   dnnl_primitive_desc_t pd;
   DN(dnnl_primitive_desc_create(&pd, &dc, NULL, b->eng, NULL), "deconvolution primitive descriptor");
-  const dnnl_memory_desc_t *src = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
-  const dnnl_memory_desc_t *wei = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
-  const dnnl_memory_desc_t *dst = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
-  int rc = dnnl_primitive_create(&d->prim, pd) ? infer_raise(INFER_EUNSUPPORTED, "oneDNN deconvolution failed") : INFER_OK;
-  if (!rc) rc = bind_src(p, b, d, n->in[0], src);
-  if (!rc) rc = load_weights(b, d, &wei_plain, wei, w->data);
-  if (!rc && d->has_bias) dnnl_memory_create(&d->bias_mem, &bias_md, b->eng, p->v[n->in[2]].data);
-  if (!rc) rc = finish_dst(p, b, d, n, dst);
+  int rc = make_weighted(p, b, d, n, pd, &wei_plain, &bias_md, "deconvolution");
   dnnl_primitive_desc_destroy(pd);
   return rc;
 }
@@ -305,7 +289,7 @@ static int prep_pool(infer_plan *p, dn_plan *b, infer_node *n, int is_max, int g
 
 /* Gemm (alpha = beta = 1, A plain 2-D, B constant, C a constant vector) as inner product */
 static int prep_gemm(infer_plan *p, dn_plan *b, infer_node *n) {
-  const infer_value *a = &p->v[n->in[0]], *w = &p->v[n->in[1]], *y = &p->v[n->out[0]];
+  const infer_value *a = &p->v[n->in[0]], *y = &p->v[n->out[0]];
   int tb = (int)infer_attr_int(n, "transB", 0);
   int64_t M = a->dim[0], K = a->dim[1], N = y->dim[1];
   dnnl_memory_desc_t src_md, wei_any, wei_plain, bias_md, dst_any;
@@ -324,31 +308,7 @@ static int prep_gemm(infer_plan *p, dn_plan *b, infer_node *n) {
                                           d->has_bias ? &bias_md : NULL, &dst_any), "inner product descriptor");
   dnnl_primitive_desc_t pd;
   DN(dnnl_primitive_desc_create(&pd, &ipd, NULL, b->eng, NULL), "inner product primitive descriptor");
-  const dnnl_memory_desc_t *src = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
-  const dnnl_memory_desc_t *wei = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
-  const dnnl_memory_desc_t *dst = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
-  int rc = dnnl_primitive_create(&d->prim, pd) ? infer_raise(INFER_EUNSUPPORTED, "oneDNN inner product failed") : INFER_OK;
-  if (!rc) rc = bind_src(p, b, d, n->in[0], src);
-  if (!rc) {
-    d->wei = dn_alloc(dnnl_memory_desc_get_size(wei));
-    rc = d->wei ? INFER_OK : infer_raise(INFER_EMEM, "out of memory");
-  }
-  if (!rc) {
-    dnnl_memory_t wp;
-    dnnl_primitive_t r;
-    dnnl_memory_create(&wp, &wei_plain, b->eng, w->data);
-    dnnl_memory_create(&d->wei_mem, wei, b->eng, d->wei);
-    rc = make_reorder(b, &wei_plain, wei, &r);
-    if (!rc) {
-      dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, wp}, {DNNL_ARG_TO, d->wei_mem}};
-      rc = exec(b, r, 2, args);
-      dnnl_stream_wait(b->strm);
-      dnnl_primitive_destroy(r);
-    }
-    dnnl_memory_destroy(wp);
-  }
-  if (!rc && d->has_bias) dnnl_memory_create(&d->bias_mem, &bias_md, b->eng, p->v[n->in[2]].data);
-  if (!rc) rc = finish_dst(p, b, d, n, dst);
+  int rc = make_weighted(p, b, d, n, pd, &wei_plain, &bias_md, "inner product");
   dnnl_primitive_desc_destroy(pd);
   return rc;
 }

@@ -143,18 +143,37 @@ int infer_shape_conv(infer_plan *p, infer_node *n) {
   return infer_set_shape(V(p, n->out[0]), INFER_F32, x->ndim, d);
 }
 
-int infer_run_conv(infer_plan *p, infer_node *n) {
+/* What the Conv and ConvTranspose reference kernels share: geometry, data, sizes. */
+typedef struct {
   infer_win w;
-  INFER_CALL(conv_geometry(p, n, 0, &w));
-  const infer_value *xv = V(p, n->in[0]), *wv = V(p, n->in[1]);
-  const float *x = xv->data, *wt = wv->data;
-  const float *b = n->nin > 2 && n->in[2] >= 0 ? V(p, n->in[2])->data : NULL;
-  const float *sum = n->sum_in >= 0 ? V(p, n->sum_in)->data : NULL;
-  float *y = V(p, n->out[0])->data;
-  int64_t N = xv->dim[0], C = xv->dim[1], M = wv->dim[0], G = infer_attr_int(n, "group", 1);
-  int64_t Cg = C / G, Mg = M / G;
-  int64_t isz = w.in[0] * w.in[1] * w.in[2], osz = w.out[0] * w.out[1] * w.out[2];
-  int64_t ksz = w.k[0] * w.k[1] * w.k[2];
+  const float *x, *wt, *b;
+  float *y;
+  int64_t N, C, G, Cg, isz, osz, ksz;
+} conv_args;
+
+static int conv_args_init(infer_plan *p, const infer_node *n, int transposed, conv_args *a) {
+  INFER_CALL(conv_geometry(p, n, transposed, &a->w));
+  const infer_value *xv = V(p, n->in[0]);
+  a->x = xv->data;
+  a->wt = V(p, n->in[1])->data;
+  a->b = n->nin > 2 && n->in[2] >= 0 ? V(p, n->in[2])->data : NULL;
+  a->y = V(p, n->out[0])->data;
+  a->N = xv->dim[0], a->C = xv->dim[1], a->G = infer_attr_int(n, "group", 1), a->Cg = a->C / a->G;
+  const infer_win *w = &a->w;
+  a->isz = w->in[0] * w->in[1] * w->in[2];
+  a->osz = w->out[0] * w->out[1] * w->out[2];
+  a->ksz = w->k[0] * w->k[1] * w->k[2];
+  return INFER_OK;
+}
+
+int infer_run_conv(infer_plan *p, infer_node *n) {
+  conv_args a;
+  INFER_CALL(conv_args_init(p, n, 0, &a));
+  const infer_win w = a.w;
+  const float *x = a.x, *wt = a.wt, *b = a.b, *sum = n->sum_in >= 0 ? V(p, n->sum_in)->data : NULL;
+  float *y = a.y;
+  int64_t N = a.N, C = a.C, M = V(p, n->in[1])->dim[0], Cg = a.Cg, Mg = M / a.G;
+  int64_t isz = a.isz, osz = a.osz, ksz = a.ksz;
   for (int64_t nn = 0; nn < N; ++nn)
     for (int64_t m = 0; m < M; ++m) {
       int64_t g = m / Mg;
@@ -216,16 +235,13 @@ int infer_shape_convt(infer_plan *p, infer_node *n) {
 }
 
 int infer_run_convt(infer_plan *p, infer_node *n) {
-  infer_win w;
-  INFER_CALL(conv_geometry(p, n, 1, &w));
-  const infer_value *xv = V(p, n->in[0]), *wv = V(p, n->in[1]);
-  const float *x = xv->data, *wt = wv->data;
-  const float *b = n->nin > 2 && n->in[2] >= 0 ? V(p, n->in[2])->data : NULL;
-  float *y = V(p, n->out[0])->data;
-  int64_t N = xv->dim[0], C = xv->dim[1], G = infer_attr_int(n, "group", 1);
-  int64_t Cg = C / G, Mg = wv->dim[1], M = Mg * G;
-  int64_t isz = w.in[0] * w.in[1] * w.in[2], osz = w.out[0] * w.out[1] * w.out[2];
-  int64_t ksz = w.k[0] * w.k[1] * w.k[2];
+  conv_args a;
+  INFER_CALL(conv_args_init(p, n, 1, &a));
+  const infer_win w = a.w;
+  const float *x = a.x, *wt = a.wt, *b = a.b;
+  float *y = a.y;
+  int64_t N = a.N, C = a.C, Cg = a.Cg, Mg = V(p, n->in[1])->dim[1], M = Mg * a.G;
+  int64_t isz = a.isz, osz = a.osz, ksz = a.ksz;
   for (int64_t nn = 0; nn < N; ++nn)
     for (int64_t m = 0; m < M; ++m) {
       int64_t g = m / Mg, mm = m % Mg;
