@@ -350,6 +350,16 @@ static void budget_verdict(whpc_ctx_t ctx, const spec_opts *o, const cfd_spec_hi
            res, dt_max);
 }
 
+/* The series so far (rank 0's copy), so that a long run stopped or killed later still leaves its
+ * diagnostics up to the last checkpoint (a restart's series starts at the restart time). */
+static int write_partial_series(whpc_ctx_t ctx, const cfd_spec_hist *h, const spec_opts *o, char *path, size_t len) {
+  int rc = WHPC_OK, grc;
+  if (whpc_rank(ctx) == 0)
+    rc = cfd_spec_write_series(whpc_output_path(ctx, "diagnostics.csv", path, len), h, o->nu, o->forcing_a);
+  whpc_agree(whpc_comm(ctx), rc, &grc);
+  return grc;
+}
+
 /* ---- the run ---- */
 
 int cfd_spectral_run(whpc_ctx_t ctx) {
@@ -453,20 +463,14 @@ int cfd_spectral_run(whpc_ctx_t ctx) {
     if (ck && o.ck_every > 0 && step % o.ck_every == 0) {
       whpc_timer_begin(ctx, "checkpoint");
       WHPC_CALL(whpc_checkpoint_write(ck, (long)step));
-      /* The series so far, so that a long run killed later still leaves its diagnostics (up to the
-       * last checkpoint; a restart's series starts at the restart time). */
-      int wrc = WHPC_OK, gwrc;
-      if (whpc_rank(ctx) == 0)
-        wrc = cfd_spec_write_series(whpc_output_path(ctx, "diagnostics.csv", path, sizeof path), &h, o.nu,
-                                    o.forcing_a);
-      whpc_agree(whpc_comm(ctx), wrc, &gwrc);
-      if (gwrc) return gwrc;
+      WHPC_CALL(write_partial_series(ctx, &h, &o, path, sizeof path));
       whpc_timer_end(ctx, "checkpoint");
     }
     int stop = 0;
     WHPC_CALL(whpc_stop_requested(ctx, &stop));
     if (stop) {
       if (ck) WHPC_CALL(whpc_checkpoint_write(ck, (long)step));
+      WHPC_CALL(write_partial_series(ctx, &h, &o, path, sizeof path));
       whpc_log(ctx, WHPC_LOG_WARN, "stopped by signal at step %lld (t = %g)%s", step, t,
                ck ? ", checkpoint written" : "");
       int rc_ = WHPC_RAISE(WHPC_STOPPED, "stopped by signal at step %lld", step);
