@@ -16,6 +16,7 @@
 #include <whpc.h>
 
 #define PROJ_GHOST 2
+#define PROJ_SOFF 3 /* offset of global index 0 in the stretched-direction arrays (I = -3 .. n+3) */
 
 typedef enum { BC_WALL = 0, BC_MOVING, BC_INFLOW, BC_OUTFLOW, BC_PERIODIC } proj_bc_kind;
 typedef enum {
@@ -49,6 +50,8 @@ typedef struct {
   long max_steps;
   int steady;
   double steady_tol;
+  int stretch, stretch_dir; /* grid.stretch (0 none, 1 tanh) and its direction */
+  double stretch_beta;
   int newton;          /* steady.method = newton */
   double nu_cont[16];  /* steady.nu_continuation */
   int n_nu_cont;
@@ -74,13 +77,32 @@ typedef struct {
   long stride[3];    /* index offset of +1 in each direction (0 for unused) */
   int periodic[3];
   int at_lo[3], at_hi[3]; /* owns the low/high face of a non-periodic direction */
+  /* Stretched direction (grid.stretch; -1: uniform grid). In it the cell centres follow the
+   * mapping and every face lies midway between its two centres (ghost centres mirror the interior
+   * ones about the walls), so the centre-to-centre derivative is centred on the face. Global
+   * arrays at index I + PROJ_SOFF, I = -3 .. n+3: centres gxc, faces gxf (face I is the low face
+   * of cell I), cell widths gdc = xf[I+1] - xf[I], centre distances across face I gdf = xc[I] -
+   * xc[I-1]. Uniform directions use h. */
+  int sdir;
+  double hmin[3];   /* smallest spacing per direction (time step) */
+  double *gxc, *gxf, *gdc, *gdf;
 } proj_grid;
+
+/* Spacings of the stretched-aware operators at local index i of direction d: the width of cell
+ * i (dc) and the distance between the centres i-1 and i, i.e. across face i (df). */
+static inline double proj_dc(const proj_grid *g, int d, long i) {
+  return d == g->sdir ? g->gdc[g->lo[d] + i + PROJ_SOFF] : g->h[d];
+}
+static inline double proj_df(const proj_grid *g, int d, long i) {
+  return d == g->sdir ? g->gdf[g->lo[d] + i + PROJ_SOFF] : g->h[d];
+}
 
 /* Position of sample (i,j,k) of staggered component c (c = -1: cell centre). */
 static inline void proj_pos(const proj_grid *g, int c, long i, long j, long k, double x[3]) {
   const long idx[3] = {i, j, k};
   for (int d = 0; d < 3; d++)
-    x[d] = g->origin[d] + g->h[d] * ((double)(g->lo[d] + idx[d]) + (d == c ? 0.0 : 0.5));
+    x[d] = d == g->sdir ? (d == c ? g->gxf : g->gxc)[g->lo[d] + idx[d] + PROJ_SOFF]
+                        : g->origin[d] + g->h[d] * ((double)(g->lo[d] + idx[d]) + (d == c ? 0.0 : 0.5));
 }
 static inline size_t proj_at(const proj_grid *g, long i, long j, long k) {
   return whpc_layout_index(&g->lay, i, j, k);
@@ -127,6 +149,13 @@ void proj_bc_pressure(const proj_grid *g, const proj_params *prm, double *p);
 void proj_bc_outflow_predict(const proj_grid *g, const proj_params *prm, double *const u[3]);
 /* Loop range of the unknowns of component c in direction d: [*b, *e). */
 void proj_unknown_range(const proj_grid *g, const proj_params *prm, int c, int d, long *b, long *e);
+
+/* ---- proj_grid.c (no MPI): the coordinates of a stretched direction (uniform otherwise) */
+int proj_grid_metrics(proj_grid *g, const proj_params *prm);
+void proj_grid_free(proj_grid *g);
+/* Global index i0 (from -1) and weight w of the linear interpolation of a sample of component c
+ * (c = -1: cell centre) at coordinate x in direction d. */
+void proj_grid_locate(const proj_grid *g, int d, int c, double x, long *i0, double *w);
 
 /* ---- proj_ops.c (no MPI) */
 void proj_momentum_rhs(const proj_grid *g, const proj_params *prm, double *const u[3], double *const h[3]);

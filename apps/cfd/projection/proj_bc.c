@@ -4,6 +4,7 @@
  * Tangential velocity at a wall uses the quadratic closure ghost = (8 u_w - 6 u_0 + u_1)/3,
  * which makes the central diffusion stencil exact for a parabola (Poiseuille to round-off)
  * and second-order at the wall. Normal velocity: the face value itself, odd reflection beyond. */
+#include <math.h>
 #include "proj.h"
 
 static size_t at_dir(const proj_grid *g, int d, long id, long i1, long i2) {
@@ -42,12 +43,17 @@ static double face_value(const proj_grid *g, const proj_params *prm, int d, int 
   for (int q = 0; q < 3; q++) xa[q] = xb[q] = x[q];
   /* the wall plane itself */
   xa[d] = xb[d] = g->origin[d] + (side ? g->length[d] : 0.0);
-  if (c == d)
-    for (int q = 0; q < g->ndims; q++)
-      if (q != d) {
+  if (c == d) {
+    for (int q = 0; q < g->ndims; q++) {
+      if (q == g->sdir && q != d) { /* the cell's extent on a stretched axis */
+        xa[q] = g->gxf[g->lo[q] + idx[q] + PROJ_SOFF];
+        xb[q] = g->gxf[g->lo[q] + idx[q] + 1 + PROJ_SOFF];
+      } else if (q != d) {
         xa[q] = x[q] - 0.5 * g->h[q];
         xb[q] = x[q] + 0.5 * g->h[q];
       }
+    }
+  }
   return proj_case_boundary(prm, 2 * d + side, c, xa, xb, t);
 }
 
@@ -59,6 +65,18 @@ void proj_bc_velocity(const proj_grid *g, const proj_params *prm, double *const 
       long b[2], e[2];
       other_range(g, d, b, e);
       const long nl = g->nl[d];
+      /* wall closure on a stretched axis: the parabola through the wall value and the first two
+       * centres (distances a, bb from the wall), taken at the mirrored ghost centre -a; on a
+       * uniform axis this is (8, -6, 1)/3 */
+      double cw[3] = {8.0 / 3.0, -2.0, 1.0 / 3.0};
+      if (d == g->sdir) {
+        const double *xc = g->gxc + PROJ_SOFF, wall = side ? g->origin[d] + g->length[d] : g->origin[d];
+        const long n = g->n[d];
+        const double a = fabs((side ? xc[n - 1] : xc[0]) - wall), bb = fabs((side ? xc[n - 2] : xc[1]) - wall);
+        cw[0] = 2.0 * (a + bb) / bb;
+        cw[1] = (a + bb) / (a - bb);
+        cw[2] = 2.0 * a * a / (bb * (bb - a));
+      }
       for (int c = 0; c < g->ndims; c++) {
         double *f = u[c];
         for (long i2 = b[1]; i2 < e[1]; i2++)
@@ -80,7 +98,8 @@ void proj_bc_velocity(const proj_grid *g, const proj_params *prm, double *const 
                 f[at_dir(g, d, g2, i1, i2)] = f1;
               } else {
                 const double vt = face_value(g, prm, d, side, c, i0, i1, i2, t);
-                f[at_dir(g, d, g1, i1, i2)] = (8.0 * vt - 6.0 * f0 + f1) / 3.0;
+                f[at_dir(g, d, g1, i1, i2)] = d == g->sdir ? cw[0] * vt + cw[1] * f0 + cw[2] * f1
+                                                           : (8.0 * vt - 6.0 * f0 + f1) / 3.0;
                 f[at_dir(g, d, g2, i1, i2)] = 2.0 * vt - f1;
               }
             }

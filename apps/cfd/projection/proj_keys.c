@@ -15,6 +15,11 @@ const whpc_cfg_key cfd_projection_keys[] = {
     {"grid.length", WHPC_CFG_REAL_LIST, "", "", 1e-300, 1e300, NULL,
      "domain lengths Lx,Ly[,Lz] (empty: the case's domain)"},
     {"grid.dims", WHPC_CFG_INT_LIST, "", "", 0, 1e6, NULL, "process grid (empty or 0: automatic)"},
+    {"grid.stretch", WHPC_CFG_ENUM, "none", "", WHPC_CFG_ANY, "none|tanh",
+     "tanh: cells clustered at both walls of grid.stretch_dir (centres x = L/2 (1 + tanh(beta(2s-1))/tanh(beta)))"},
+    {"grid.stretch_dir", WHPC_CFG_ENUM, "y", "", WHPC_CFG_ANY, "x|y|z", "the stretched direction (walls at both ends)"},
+    {"grid.stretch_beta", WHPC_CFG_REAL, "1.5", "", 1e-3, 10, NULL,
+     "tanh stretching strength (larger: finer at the walls; 1.5 at 64 cells: spacing ratio ~4)"},
     {"flow.nu", WHPC_CFG_REAL, "0.01", "m2 s-1", 0, 1e12, NULL,
      "kinematic viscosity (cavity: 1/Re with lid speed 1 and side 1)"},
     {"flow.force", WHPC_CFG_REAL_LIST, "", "m s-2", WHPC_CFG_ANY, NULL,
@@ -164,6 +169,17 @@ int proj_params_read(whpc_ctx_t ctx, proj_params *prm) {
       return whpc_config_error(ctx, "grid.n", "at least 3 cells per direction are needed by the stencil, got %ld in direction %d",
                                prm->n[d], d);
 
+  WHPC_CALL(whpc_config_get_enum(ctx, "grid.stretch", &prm->stretch, NULL));
+  WHPC_CALL(whpc_config_get_enum(ctx, "grid.stretch_dir", &prm->stretch_dir, NULL));
+  WHPC_CALL(whpc_config_get_real(ctx, "grid.stretch_beta", &prm->stretch_beta));
+  if (prm->stretch) {
+    const int d = prm->stretch_dir;
+    if (d >= prm->ndims)
+      return whpc_config_error(ctx, "grid.stretch_dir", "direction %c does not exist in a %dD grid", "xyz"[d], prm->ndims);
+    if (prm->bc[2 * d].kind == BC_PERIODIC)
+      return whpc_config_error(ctx, "grid.stretch_dir", "direction %c is periodic: stretching needs walls at both ends",
+                               "xyz"[d]);
+  }
   WHPC_CALL(whpc_config_get_real(ctx, "time.cfl", &prm->cfl));
   if (!(prm->cfl > 0)) return whpc_config_error(ctx, "time.cfl", "must be in (0,1], got %g", prm->cfl);
   WHPC_CALL(whpc_config_get_real(ctx, "time.visc_number", &prm->visc_number));
@@ -196,6 +212,9 @@ int proj_params_read(whpc_ctx_t ctx, proj_params *prm) {
   }
   WHPC_CALL(whpc_config_get_enum(ctx, "scheme.convection", &idx, NULL));
   prm->conv = (proj_conv_kind)idx;
+  if (prm->stretch && prm->conv != CONV_CENTRAL)
+    return whpc_config_error(ctx, "scheme.convection", "quick is not implemented on a stretched grid (grid.stretch = "
+                             "tanh): use central");
   WHPC_CALL(whpc_config_get_enum(ctx, "pressure.solver", &idx, NULL));
   prm->psolver = (proj_psolver_kind)idx;
   WHPC_CALL(whpc_config_get_real(ctx, "pressure.rtol", &prm->pressure_rtol));

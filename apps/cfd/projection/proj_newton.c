@@ -103,7 +103,7 @@ static PetscErrorCode residual(SNES snes, Vec X, Vec F, void *vctx) {
     for (int cc = 0; cc < nd; cc++) {
       const int boundary_face = g->at_lo[cc] && idx[cc] == 0;
       f[m * dof + cc] = boundary_face ? s->uold[cc][q] - s->u[cc][q]
-                                      : (s->p[q] - s->p[q - g->stride[cc]]) / g->h[cc] - s->h[cc][q];
+                                      : (s->p[q] - s->p[q - g->stride[cc]]) / proj_df(g, cc, idx[cc]) - s->h[cc][q];
     }
     f[m * dof + nd] = (c->pin && m == 0) ? s->p[q] : s->div[q];
   }

@@ -66,7 +66,52 @@ static void rhs_central(const proj_grid *g, const proj_params *prm, double *cons
     }
 }
 
+/* Central scheme on a grid stretched in one direction (finite volumes with the metrics of
+ * proj_grid.c; reduces to rhs_central on a uniform grid). The control volume of component c is
+ * the cell in every direction d != c (fluxes on its faces, which lie midway between the centres:
+ * interpolation and derivative both centred) and the centre-to-centre interval in d = c (fluxes
+ * at the cell centres, the velocity there the mean of the two faces). */
+static void rhs_stretched(const proj_grid *g, const proj_params *prm, double *const u[3], double *restrict out,
+                          int c) {
+  long b[3], e[3];
+  for (int d = 0; d < 3; d++) proj_unknown_range(g, prm, c, d, &b[d], &e[d]);
+  const double *f = u[c], nu = prm->nu;
+  const long sc = g->stride[c];
+  for (long k = b[2]; k < e[2]; k++)
+    for (long j = b[1]; j < e[1]; j++)
+      for (long i = b[0]; i < e[0]; i++) {
+        const long idx[3] = {i, j, k};
+        const size_t q = proj_at(g, i, j, k);
+        double r = prm->force[c];
+        for (int d = 0; d < g->ndims; d++) {
+          const long sd = g->stride[d], id = idx[d];
+          double vol, hup, hlo, uup, ulo;
+          if (d == c) {
+            vol = proj_df(g, d, id);
+            hup = proj_dc(g, d, id);
+            hlo = proj_dc(g, d, id - 1);
+            uup = 0.5 * (f[q] + f[q + sd]);
+            ulo = 0.5 * (f[q - sd] + f[q]);
+          } else {
+            vol = proj_dc(g, d, id);
+            hup = proj_df(g, d, id + 1);
+            hlo = proj_df(g, d, id);
+            uup = 0.5 * (u[d][q + sd] + u[d][q + sd - sc]);
+            ulo = 0.5 * (u[d][q] + u[d][q - sc]);
+          }
+          const double fup = uup * 0.5 * (f[q] + f[q + sd]) - nu * (f[q + sd] - f[q]) / hup;
+          const double flo = ulo * 0.5 * (f[q - sd] + f[q]) - nu * (f[q] - f[q - sd]) / hlo;
+          r -= (fup - flo) / vol;
+        }
+        out[q] = r;
+      }
+}
+
 void proj_momentum_rhs(const proj_grid *g, const proj_params *prm, double *const u[3], double *const h[3]) {
+  if (g->sdir >= 0) { /* keys: stretched grids use the central scheme */
+    for (int c = 0; c < g->ndims; c++) rhs_stretched(g, prm, u, h[c], c);
+    return;
+  }
   if (prm->conv == CONV_CENTRAL) {
     for (int c = 0; c < g->ndims; c++) rhs_central(g, prm, u, h[c], c);
     return;
@@ -102,8 +147,9 @@ void proj_divergence(const proj_grid *g, double *const u[3], double *div) {
     for (long j = 0; j < g->nl[1]; j++)
       for (long i = 0; i < g->nl[0]; i++) {
         const size_t q = proj_at(g, i, j, k);
+        const long idx[3] = {i, j, k};
         double s = 0.0;
-        for (int d = 0; d < g->ndims; d++) s += (u[d][q + g->stride[d]] - u[d][q]) / g->h[d];
+        for (int d = 0; d < g->ndims; d++) s += (u[d][q + g->stride[d]] - u[d][q]) / proj_dc(g, d, idx[d]);
         div[q] = s;
       }
 }
@@ -122,7 +168,12 @@ void proj_correct(const proj_grid *g, const proj_params *prm, double *const u[3]
       for (long j = b[1]; j < e[1]; j++)
         for (long i = b[0]; i < e[0]; i++) {
           const size_t q = proj_at(g, i, j, k);
-          f[q] -= a * (phi[q] - phi[q - sc]);
+          if (c == g->sdir) {
+            const long idx[3] = {i, j, k};
+            f[q] -= coef * (phi[q] - phi[q - sc]) / proj_df(g, c, idx[c]);
+          } else {
+            f[q] -= a * (phi[q] - phi[q - sc]);
+          }
         }
   }
 }
@@ -142,7 +193,7 @@ double proj_local_cfl_rate(const proj_grid *g, double *const u[3]) {
       for (long i = 0; i < g->nl[0]; i++) {
         const size_t q = proj_at(g, i, j, k);
         double r = 0.0;
-        for (int c = 0; c < g->ndims; c++) r += fmax(fabs(u[c][q]), fabs(u[c][q + g->stride[c]])) / g->h[c];
+        for (int c = 0; c < g->ndims; c++) r += fmax(fabs(u[c][q]), fabs(u[c][q + g->stride[c]])) / g->hmin[c];
         if (u[0][q] != u[0][q] || u[1][q] != u[1][q]) r = INFINITY;
         m = max_keep_nan(m, r);
       }
@@ -156,9 +207,11 @@ double proj_kinetic_energy(const proj_grid *g, double *const u[3]) {
     for (long j = 0; j < g->nl[1]; j++)
       for (long i = 0; i < g->nl[0]; i++) {
         const size_t q = proj_at(g, i, j, k);
+        const long idx[3] = {i, j, k};
+        const double v = g->sdir >= 0 ? vol / g->h[g->sdir] * proj_dc(g, g->sdir, idx[g->sdir]) : vol;
         for (int c = 0; c < g->ndims; c++) {
           const double uc = 0.5 * (u[c][q] + u[c][q + g->stride[c]]);
-          s += 0.5 * uc * uc * vol;
+          s += 0.5 * uc * uc * v;
         }
       }
   return s;
@@ -189,10 +242,11 @@ void proj_cell_velocity(const proj_grid *g, int c, const double *u, double *out)
       }
 }
 
-/* Component a of the vorticity on the edge at the low b- and low cc-faces of cell q. */
-static inline double edge_vort(const proj_grid *g, double *const u[3], int b, int cc, size_t q) {
+/* Component a of the vorticity on the edge at the low b- and low cc-faces of cell q (local index
+ * idx; the differences span the centre distances across those faces). */
+static inline double edge_vort(const proj_grid *g, double *const u[3], int b, int cc, size_t q, const long idx[3]) {
   const long sb = g->stride[b], sc = g->stride[cc];
-  return (u[cc][q] - u[cc][q - sb]) / g->h[b] - (u[b][q] - u[b][q - sc]) / g->h[cc];
+  return (u[cc][q] - u[cc][q - sb]) / proj_df(g, b, idx[b]) - (u[b][q] - u[b][q - sc]) / proj_df(g, cc, idx[cc]);
 }
 
 void proj_vorticity(const proj_grid *g, double *const u[3], double *out) {
@@ -204,8 +258,10 @@ void proj_vorticity(const proj_grid *g, double *const u[3], double *out) {
         for (int a = (g->ndims == 2 ? 2 : 0); a < 3; a++) {
           const int b = (a + 1) % 3, cc = (a + 2) % 3;
           const long sb = g->stride[b], sc = g->stride[cc];
-          const double w = 0.25 * (edge_vort(g, u, b, cc, q) + edge_vort(g, u, b, cc, q + sb) +
-                                   edge_vort(g, u, b, cc, q + sc) + edge_vort(g, u, b, cc, q + sb + sc));
+          long i0[3] = {i, j, k}, ib[3] = {i, j, k}, ic[3] = {i, j, k}, ibc[3] = {i, j, k};
+          ib[b]++, ic[cc]++, ibc[b]++, ibc[cc]++;
+          const double w = 0.25 * (edge_vort(g, u, b, cc, q, i0) + edge_vort(g, u, b, cc, q + sb, ib) +
+                                   edge_vort(g, u, b, cc, q + sc, ic) + edge_vort(g, u, b, cc, q + sb + sc, ibc));
           mag2 += w * w;
           wz = w;
         }

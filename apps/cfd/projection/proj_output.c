@@ -16,7 +16,8 @@ int proj_write_fields(whpc_ctx_t ctx, whpc_decomp_t dec, const proj_grid *g, con
   if (!enabled) return WHPC_OK; /* scaling runs: report.json and CSVs only */
   for (int d = 0; d < g->ndims; d++) {
     WHPC_MALLOC(coord[d], g->n[d]);
-    for (long i = 0; i < g->n[d]; i++) coord[d][i] = g->origin[d] + (i + 0.5) * g->h[d];
+    for (long i = 0; i < g->n[d]; i++)
+      coord[d][i] = d == g->sdir ? g->gxc[i + PROJ_SOFF] : g->origin[d] + (i + 0.5) * g->h[d];
     axes[d] = (whpc_nc_axis){AX[d], "m", SN[d], "cell centre", AXU[d], NULL, coord[d], NULL};
   }
   int overwrite = 0;

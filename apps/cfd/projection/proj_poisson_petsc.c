@@ -21,7 +21,15 @@ typedef struct {
   int ndims;
   double length[3];
   long nfine[3];
+  const proj_grid *g; /* metrics of a stretched direction (fine level only: Galerkin coarse levels) */
 } ops_ctx;
+
+/* Cell volume of global cell (i, j, k) on a stretched grid (rows are scaled by it: symmetric). */
+static double cell_volume(const proj_grid *g, const PetscInt gi[3]) {
+  double v = 1.0;
+  for (int d = 0; d < g->ndims; d++) v *= d == g->sdir ? g->gdc[gi[d] + PROJ_SOFF] : g->h[d];
+  return v;
+}
 
 typedef struct {
   const proj_grid *g;
@@ -59,19 +67,27 @@ static PetscErrorCode compute_operator(KSP ksp, Mat J, Mat A, void *vctx) {
         const PetscInt gi[3] = {i, j, k};
         int nc = 1;
         double diag = 0.0;
+        const int st = c->g->sdir >= 0 && n[0] == c->nfine[0] && n[1] == c->nfine[1];
+        const double vol = st ? cell_volume(c->g, gi) : 1.0;
         for (int d = 0; d < c->ndims; d++)
           for (int side = 0; side < 2; side++) {
             const int edge = side ? gi[d] == n[d] - 1 : gi[d] == 0;
             const proj_bc_kind kind = c->prm->bc[2 * d + side].kind;
+            /* stretched: face area / centre distance (the row times the cell volume) */
+            double ad = a[d];
+            if (st) {
+              const long face = gi[d] + (side ? 1 : 0) + PROJ_SOFF;
+              ad = vol / (d == c->g->sdir ? c->g->gdc[gi[d] + PROJ_SOFF] * c->g->gdf[face] : c->g->h[d] * c->g->h[d]);
+            }
             if (!edge || kind == BC_PERIODIC) {
               col[nc] = row;
               if (d == 0) col[nc].i += side ? 1 : -1;
               if (d == 1) col[nc].j += side ? 1 : -1;
               if (d == 2) col[nc].k += side ? 1 : -1;
-              val[nc++] = -a[d];
-              diag += a[d];
+              val[nc++] = -ad;
+              diag += ad;
             } else if (kind == BC_OUTFLOW) {
-              diag += 2.0 * a[d]; /* phi = 0 on the face: ghost = -phi */
+              diag += 2.0 * ad; /* phi = 0 on the face: ghost = -phi (uniform); stretched: df is the mirrored distance */
             }                     /* else Neumann: no flux */
           }
         col[0] = row;
@@ -153,6 +169,7 @@ int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *
   WHPC_CALL(proj_petsc_dmda(dec, g, prm, 1, 1, 0, &s->comm, &s->da, p));
   PCALL(DMDASetInterpolationType(s->da, DMDA_Q0)); /* cell-centred hierarchy: n -> n/2 */
   s->ops.prm = prm;
+  s->ops.g = g;
   s->ops.ndims = g->ndims;
   for (int d = 0; d < 3; d++) s->ops.length[d] = g->length[d], s->ops.nfine[d] = g->n[d];
   PCALL(DMCreateGlobalVector(s->da, &s->x));
@@ -202,6 +219,12 @@ int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *
     PCALL(PetscOptionsHasName(NULL, NULL, defaults[i][0], &has));
     if (!has) PCALL(PetscOptionsSetValue(NULL, defaults[i][0], defaults[i][1]));
   }
+  if (g->sdir >= 0 && is_mg) {
+    /* the rediscretised coarse operators know only the fine metrics: Galerkin coarse levels */
+    PetscBool has = PETSC_FALSE;
+    PCALL(PetscOptionsHasName(NULL, NULL, "-pc_mg_galerkin", &has));
+    if (!has) PCALL(PetscOptionsSetValue(NULL, "-pc_mg_galerkin", "both"));
+  }
   PCALL(KSPCreate(s->comm, &s->ksp));
   /* the DM gives PCMG its hierarchy and every level its operator */
   PCALL(KSPSetDM(s->ksp, s->da));
@@ -225,7 +248,8 @@ int proj_petsc_solve(void *impl, const double *rhs, double *phi, int *iterations
     for (long j = 0; j < g->nl[1]; j++)
       for (long i = 0; i < g->nl[0]; i++, m++) {
         const size_t q = proj_at(g, i, j, k);
-        bb[m] = -rhs[q]; /* A = -lap */
+        const PetscInt gi[3] = {g->lo[0] + i, g->lo[1] + j, g->lo[2] + k};
+        bb[m] = g->sdir >= 0 ? -rhs[q] * cell_volume(g, gi) : -rhs[q]; /* A = -lap (times the volume) */
         xb[m] = phi[q];
       }
   PCALL(VecRestoreArray(s->x, &xb));

@@ -59,7 +59,7 @@ static int grid_setup(solver *sv) {
   g->stride[0] = 1;
   g->stride[1] = g->ndims > 1 ? g->lay.ng[0] : 0;
   g->stride[2] = g->ndims > 2 ? g->lay.ng[0] * g->lay.ng[1] : 0;
-  return WHPC_OK;
+  return proj_grid_metrics(g, sv->prm);
 }
 
 static int state_alloc(solver *sv) {
@@ -151,7 +151,7 @@ static int compute_dt(solver *sv, double *dt) {
     return WHPC_OK;
   }
   double sum = 0.0;
-  for (int d = 0; d < sv->g.ndims; d++) sum += 1.0 / (sv->g.h[d] * sv->g.h[d]);
+  for (int d = 0; d < sv->g.ndims; d++) sum += 1.0 / (sv->g.hmin[d] * sv->g.hmin[d]);
   double dtv = prm->visc_number / (prm->nu * sum);
   double dtc = rate > 0 ? prm->cfl / rate : INFINITY;
   *dt = fmin(dtv, dtc);
@@ -179,7 +179,14 @@ static int step_rk3(solver *sv, double dt) {
       for (long kk = b[2]; kk < e[2]; kk++)
         for (long j = b[1]; j < e[1]; j++) {
           const size_t q0 = proj_at(g, b[0], j, kk);
-          if (k == 0) /* z_0 = 0: the previous stage does not enter */
+          if (c == g->sdir) { /* stretched axis: the pressure gradient across face kk/j/i */
+            const long idx[3] = {b[0], j, kk};
+            for (long n = 0; n < len; n++) {
+              const size_t q = q0 + (size_t)n;
+              const double gp = (p[q] - p[q - sc]) / proj_df(g, c, c == 0 ? b[0] + n : idx[c]);
+              u[q] += gk * h[q] + (k ? zk * ho[q] : 0.0) - a * gp;
+            }
+          } else if (k == 0) /* z_0 = 0: the previous stage does not enter */
             for (long n = 0; n < len; n++) {
               const size_t q = q0 + (size_t)n;
               u[q] += gk * h[q] - ah * (p[q] - p[q - sc]);
@@ -391,6 +398,7 @@ static int run_level(whpc_ctx_t ctx, const proj_params *prm, int final, proj_res
   whpc_halo_destroy(&sv.hvel);
   whpc_halo_destroy(&sv.hscal);
   state_free(&sv.s);
+  proj_grid_free(&sv.g);
   whpc_decomp_destroy(&sv.dec);
   return rc ? whpc_err_trace(rc, __FILE__, __LINE__, __func__) : WHPC_OK;
 }

@@ -53,11 +53,7 @@ int proj_sample(whpc_decomp_t dec, const proj_grid *g, const proj_params *prm, p
   double w[3] = {0, 0, 0};
   int wall_face = -1;
   for (int d = 0; d < g->ndims; d++) {
-    const double xi = (x[d] - g->origin[d]) / g->h[d] - (d == c ? 0.0 : 0.5);
-    i0[d] = (long)floor(xi);
-    if (i0[d] > g->n[d] - 1) i0[d] = g->n[d] - 1;
-    if (i0[d] < -1) i0[d] = -1;
-    w[d] = xi - (double)i0[d];
+    proj_grid_locate(g, d, c == 3 ? -1 : c, x[d], &i0[d], &w[d]);
     own[d] = i0[d] < 0 ? 0 : i0[d];
     if (!g->periodic[d] && d != c && c != 3) {
       if (fabs(x[d] - g->origin[d]) < 1e-12 * g->length[d]) wall_face = 2 * d;
@@ -116,7 +112,7 @@ int proj_stream_function(whpc_decomp_t dec, const proj_grid *g, double *const u[
     double sum = 0.0;
     for (long j = 0; j < ny; j++) {
       const size_t q = proj_at(g, i, j, 0);
-      sum += 0.5 * (u[0][q] + u[0][q + 1]) * g->h[1];
+      sum += 0.5 * (u[0][q] + u[0][q + 1]) * proj_dc(g, 1, j);
     }
     colsum[i] = sum;
   }
@@ -126,7 +122,7 @@ int proj_stream_function(whpc_decomp_t dec, const proj_grid *g, double *const u[
     double acc = offset[i];
     for (long j = 0; j < ny; j++) {
       const size_t q = proj_at(g, i, j, 0);
-      const double uc = 0.5 * (u[0][q] + u[0][q + 1]) * g->h[1];
+      const double uc = 0.5 * (u[0][q] + u[0][q + 1]) * proj_dc(g, 1, j);
       psi_cc[q] = acc + 0.5 * uc;
       acc += uc;
       if (psi_cc[q] < best) {
@@ -179,7 +175,7 @@ static int centreline_extreme(whpc_decomp_t dec, const proj_grid *g, const proj_
   double best = want_max ? -INFINITY : INFINITY;
   for (long q = 0; q < n; q++) {
     double x[3] = {0.5, 0.5, 0.5}, v;
-    x[1 - c] = (q + 0.5) * g->h[1 - c];
+    x[1 - c] = 1 - c == g->sdir ? g->gxc[q + PROJ_SOFF] : (q + 0.5) * g->h[1 - c];
     WHPC_CALL(proj_sample(dec, g, prm, s, c, x, &v));
     best = want_max ? fmax(best, v) : fmin(best, v);
   }
@@ -211,7 +207,7 @@ static int validate_cavity(whpc_ctx_t ctx, whpc_decomp_t dec, const proj_grid *g
     const long n = g->n[1 - c];
     for (long q = -1; q <= n && !rc; q++) {
       double x[3] = {0.5, 0.5, 0.5}, v;
-      x[1 - c] = q < 0 ? 0.0 : q == n ? 1.0 : (q + 0.5) * g->h[1 - c];
+      x[1 - c] = q < 0 ? 0.0 : q == n ? 1.0 : 1 - c == g->sdir ? g->gxc[q + PROJ_SOFF] : (q + 0.5) * g->h[1 - c];
       rc = proj_sample(dec, g, prm, s, c, x, &v);
       if (csv) fprintf(csv, "%s_profile,%.6f,%.10f,nan\n", c == 0 ? "u" : "v", x[1 - c], v);
     }
@@ -233,7 +229,9 @@ static int validate_cavity(whpc_ctx_t ctx, whpc_decomp_t dec, const proj_grid *g
   whpc_report_set_number(ctx, "primary_vortex.y", res->psi_y);
   whpc_log(ctx, WHPC_LOG_INFO, "primary vortex: psi_min = %.6f at (%.4f, %.4f)", res->psi_min, res->psi_x,
            res->psi_y);
-  const double h = fmax(g->h[0], g->h[1]);
+  double h = fmax(g->h[0], g->h[1]);
+  if (g->sdir >= 0) /* the coarsest cell of the stretched axis */
+    for (long i = 0; i < g->n[g->sdir]; i++) h = fmax(h, g->gdc[i + PROJ_SOFF]);
   if (tab == 0 || tab == 1) {
     const char *src = tab == 0 ? "Ghia, Ghia & Shin 1982, Table I/II, Re=100" : "Ghia, Ghia & Shin 1982, Table I/II, Re=400 (v(0.9063) misprint excluded)";
     verdict(ctx, "ghia_u_max_deviation", res->ghia_max_dev_u, 0.0, prm->ghia_tol,

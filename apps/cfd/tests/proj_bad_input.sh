@@ -30,5 +30,7 @@ check 1 "periodic must be set on both" bc.xlo=periodic
 check 1 "pressure\.solver.*fft.*petsc" bc.xhi=outflow
 check 1 "steady\.method.*newton.*outflow" steady.method=newton bc.xhi=outflow pressure.solver=petsc
 check 1 "steady\.nu_continuation.*newton only" steady.nu_continuation=0.01
+check 1 "scheme\.convection.*quick.*stretched" grid.stretch=tanh scheme.convection=quick
+check 1 "grid\.stretch_dir.*periodic" case=poiseuille grid.n=8,16 grid.stretch=tanh grid.stretch_dir=x
 checkrc 2 2 "not finite at step [0-9]+.*time\.dt" grid.n=32,32 time.dt=0.5
 exit $fail
