@@ -159,6 +159,10 @@ void proj_grid_locate(const proj_grid *g, int d, int c, double x, long *i0, doub
 
 /* ---- proj_ops.c (no MPI) */
 void proj_momentum_rhs(const proj_grid *g, const proj_params *prm, double *const u[3], double *const h[3]);
+/* One RK stage's explicit part fused in a single sweep (2D, uniform, central): h = H(u) and
+ * u += gk h + zk hold - a grad p on the unknowns. Returns 0 (nothing done) where it does not apply. */
+int proj_stage_fused(const proj_grid *g, const proj_params *prm, double *const u[3], double *const h[3],
+                     double *const hold[3], const double *p, double gk, double zk, double a);
 void proj_divergence(const proj_grid *g, double *const u[3], double *div);
 /* u[c] -= coef * grad(phi) on the unknowns (and outflow faces). */
 void proj_correct(const proj_grid *g, const proj_params *prm, double *const u[3], const double *phi, double coef);

@@ -1,6 +1,7 @@
 /* proj_ops.c — the MAC-grid kernels. No MPI: every function works on this rank's owned box and
  * reads ghosts that the caller has exchanged and filled (proj_bc). */
 #include <math.h>
+#include <stdlib.h>
 #include "proj.h"
 
 /* Maximum that keeps a NaN (as +inf, which also survives MPI_MAX): fmax would drop it and hide
@@ -140,6 +141,82 @@ void proj_momentum_rhs(const proj_grid *g, const proj_params *prm, double *const
           out[q] = r;
         }
   }
+}
+
+/* One 2D row j of the central right-hand side of component c over [b0, b0 + len), written as
+ * differences of face fluxes F = U f_face - nu df/dx (convection and diffusion together), each
+ * computed once: the x-fluxes of the row into fx (len + 1 faces), the upper y-fluxes into fyup;
+ * fylo holds the row's lower y-fluxes (the previous row's upper ones, or computed when first). */
+static inline void rhs_row2d(const proj_grid *g, const proj_params *prm, double *const u[3], double *restrict out,
+                             int c, long j, long b0, long len, int first, double *restrict fx,
+                             double *restrict fylo, double *restrict fyup) {
+  const double *restrict f = u[c];
+  const double *restrict ux = u[0], *restrict uy = u[1];
+  const long sy = g->stride[1], sc = g->stride[c];
+  const double ih0 = 1.0 / g->h[0], ih1 = 1.0 / g->h[1], nx = prm->nu * ih0, ny = prm->nu * ih1;
+  const double fc = prm->force[c];
+  const size_t q0 = proj_at(g, b0, j, 0);
+  for (long n = 0; n <= len; n++) { /* face between q - 1 and q */
+    const size_t q = q0 + (size_t)n;
+    fx[n] = 0.25 * (ux[q] + ux[q - sc]) * (f[q - 1] + f[q]) - nx * (f[q] - f[q - 1]);
+  }
+  if (first)
+    for (long n = 0; n < len; n++) {
+      const size_t q = q0 + (size_t)n - (size_t)sy; /* face between rows j-1 and j */
+      fylo[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
+    }
+  for (long n = 0; n < len; n++) {
+    const size_t q = q0 + (size_t)n;
+    fyup[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
+    out[q] = fc - (fx[n + 1] - fx[n]) * ih0 - (fyup[n] - fylo[n]) * ih1;
+  }
+}
+
+/* One 2D row of the RK stage update u += gk h + zk h_prev - a grad p (zk = 0: h_prev unread). */
+static inline void update_row2d(const proj_grid *g, double *restrict u, const double *restrict h,
+                                const double *restrict ho, const double *restrict p, int c, long j, long b0, long len,
+                                double gk, double zk, double ah) {
+  const long sc = g->stride[c];
+  const size_t q0 = proj_at(g, b0, j, 0);
+  if (zk == 0.0)
+    for (long n = 0; n < len; n++) {
+      const size_t q = q0 + (size_t)n;
+      u[q] += gk * h[q] - ah * (p[q] - p[q - sc]);
+    }
+  else
+    for (long n = 0; n < len; n++) {
+      const size_t q = q0 + (size_t)n;
+      u[q] += gk * h[q] + zk * ho[q] - ah * (p[q] - p[q - sc]);
+    }
+}
+
+int proj_stage_fused(const proj_grid *g, const proj_params *prm, double *const u[3], double *const h[3],
+                     double *const hold[3], const double *p, const double gk, const double zk, double a) {
+  if (g->ndims != 2 || g->sdir >= 0 || prm->conv != CONV_CENTRAL) return 0;
+  /* Row j's right-hand side reads rows j-1 .. j+1 of both components, so row j-2 can be
+   * updated right after it: one sweep, with the rows still in cache, instead of two. */
+  long b[2][3], e[2][3];
+  for (int c = 0; c < 2; c++)
+    for (int d = 0; d < 3; d++) proj_unknown_range(g, prm, c, d, &b[c][d], &e[c][d]);
+  const long ny = g->nl[1], w = g->nl[0] + 1;
+  double *buf = malloc(6 * (size_t)w * sizeof(double)); /* per component: fx, two y-flux rows */
+  if (!buf) return 0;                                   /* the two-pass path needs no memory */
+  double *fx[2] = {buf, buf + 3 * w}, *fy[2][2] = {{buf + w, buf + 2 * w}, {buf + 4 * w, buf + 5 * w}};
+  for (long j = 0; j < ny + 2; j++) {
+    for (int c = 0; c < 2 && j < ny; c++)
+      if (j >= b[c][1] && j < e[c][1]) {
+        rhs_row2d(g, prm, u, h[c], c, j, b[c][0], e[c][0] - b[c][0], j == b[c][1], fx[c], fy[c][0], fy[c][1]);
+        double *t = fy[c][0]; /* this row's upper fluxes are the next row's lower ones */
+        fy[c][0] = fy[c][1];
+        fy[c][1] = t;
+      }
+    const long r = j - 2;
+    for (int c = 0; c < 2 && r >= 0; c++)
+      if (r >= b[c][1] && r < e[c][1])
+        update_row2d(g, u[c], h[c], hold[c], p, c, r, b[c][0], e[c][0] - b[c][0], gk, zk, a / g->h[c]);
+  }
+  free(buf);
+  return 1;
 }
 
 void proj_divergence(const proj_grid *g, double *const u[3], double *div) {

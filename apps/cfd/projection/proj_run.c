@@ -167,7 +167,8 @@ static int step_rk3(solver *sv, double dt) {
     const double a = (RK_G[k] + RK_Z[k]) * dt;
     double t0 = whpc_wtime();
     whpc_timer_begin(sv->ctx, "explicit");
-    proj_momentum_rhs(g, sv->prm, s->u, s->h);
+    const int fused = proj_stage_fused(g, sv->prm, s->u, s->h, s->hold, s->p, RK_G[k] * dt, RK_Z[k] * dt, a);
+    if (!fused) proj_momentum_rhs(g, sv->prm, s->u, s->h);
     for (int c = 0; c < nd; c++) {
       long b[3], e[3];
       for (int d = 0; d < 3; d++) proj_unknown_range(g, sv->prm, c, d, &b[d], &e[d]);
@@ -175,8 +176,8 @@ static int step_rk3(solver *sv, double dt) {
       const long sc = g->stride[c];
       double *restrict u = s->u[c];
       const double *restrict h = s->h[c], *restrict ho = s->hold[c], *restrict p = s->p;
-      const long len = e[0] - b[0];
-      for (long kk = b[2]; kk < e[2]; kk++)
+      const long len = fused ? 0 : e[0] - b[0]; /* fused: already updated, only swap h */
+      for (long kk = b[2]; kk < e[2] && len; kk++)
         for (long j = b[1]; j < e[1]; j++) {
           const size_t q0 = proj_at(g, b[0], j, kk);
           if (c == g->sdir) { /* stretched axis: the pressure gradient across face kk/j/i */
