@@ -36,6 +36,7 @@ typedef struct {
   int *blk;                   /* value -> producing oneDNN node + 1 (0 = plain only) */
   dnnl_memory_desc_t *md;     /* representation of each value */
   int *need_plain;
+  int nwino;                  /* convolutions for which oneDNN chose Winograd */
 } dn_plan;
 
 int infer_have_onednn(void) { return 1; }
@@ -146,8 +147,12 @@ static int prep_conv(infer_plan *p, dn_plan *b, infer_node *n) {
   int64_t G = infer_attr_int(n, "group", 1), M = w->dim[0];
   dnnl_memory_desc_t src_any, wei_any, dst_any, bias_md, wei_plain;
   dnnl_dims_t sd = {x->dim[0], x->dim[1], x->dim[2], x->dim[3]}, dd = {y->dim[0], y->dim[1], y->dim[2], y->dim[3]};
-  dnnl_memory_desc_init_by_tag(&src_any, 4, sd, dnnl_f32, dnnl_format_tag_any);
-  dnnl_memory_desc_init_by_tag(&dst_any, 4, dd, dnnl_f32, dnnl_format_tag_any);
+  /* Winograd exists only for the 16-channel blocked layout; asking it of every convolution whose
+   * channels allow it keeps one layout through the network (no reorders between layers). */
+  int wino = p->opt.winograd && G == 1 && x->dim[1] % 16 == 0 && M % 16 == 0;
+  dnnl_format_tag_t act = wino ? dnnl_aBcd16b : dnnl_format_tag_any;
+  dnnl_memory_desc_init_by_tag(&src_any, 4, sd, dnnl_f32, act);
+  dnnl_memory_desc_init_by_tag(&dst_any, 4, dd, dnnl_f32, act);
   dnnl_dims_t bd = {M};
   dnnl_memory_desc_init_by_tag(&bias_md, 1, bd, dnnl_f32, dnnl_a);
   if (G == 1) {
@@ -171,7 +176,8 @@ static int prep_conv(infer_plan *p, dn_plan *b, infer_node *n) {
   n->prim = d;
   d->has_bias = n->nin > 2 && n->in[2] >= 0;
   dnnl_convolution_desc_t cd;
-  DN(dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_auto, &src_any,
+  DN(dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference,
+                                                wino ? dnnl_convolution_auto : dnnl_convolution_direct, &src_any,
                                                 &wei_any, d->has_bias ? &bias_md : NULL, &dst_any, st, dl, pl, pr),
      "convolution descriptor");
   dnnl_primitive_attr_t attr;
@@ -188,6 +194,10 @@ static int prep_conv(infer_plan *p, dn_plan *b, infer_node *n) {
   dnnl_post_ops_destroy(po);
   dnnl_primitive_attr_destroy(attr);
   DN(s, "convolution primitive descriptor");
+  const char *impl = NULL;
+  if (wino && dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl &&
+      strstr(impl, "wino"))
+    b->nwino++;
   int rc = make_weighted(p, b, d, n, pd, &wei_plain, &bias_md, "convolution");
   if (!rc && n->sum_in >= 0) {
     dnnl_memory_create(&d->sum_repr, &b->md[n->sum_in], b->eng, DNNL_MEMORY_NONE);
@@ -396,7 +406,7 @@ int infer_onednn_plain_needed(const infer_plan *p, int vi) {
   return !b || !b->blk[vi] || b->need_plain[vi];
 }
 
-int infer_onednn_prepare(infer_plan *p) {
+static int prepare_once(infer_plan *p) {
   dn_plan *b = calloc(1, sizeof *b);
   INFER_CHECK(b, INFER_EMEM, "out of memory");
   p->backend = b;
@@ -435,6 +445,21 @@ int infer_onednn_prepare(infer_plan *p) {
     plain_md(&p->v[n->out[0]], &pm);
     DN(dnnl_memory_create(&d->dst_plain, &pm, b->eng, DNNL_MEMORY_NONE), "memory");
     INFER_CALL(make_reorder(b, &b->md[n->out[0]], &pm, &d->out_reorder));
+  }
+  return INFER_OK;
+}
+
+int infer_onednn_prepare(infer_plan *p) {
+  INFER_CALL(prepare_once(p));
+  /* Winograd allowed but chosen for no convolution (oneDNN's heuristics skip it at small
+   * batches): the blocked layout it needs is then only slower than the direct kernels' own
+   * choice, so plan again with the direct algorithm */
+  if (p->opt.winograd && !((dn_plan *)p->backend)->nwino) {
+    infer_onednn_free(p);
+    p->opt.winograd = 0;
+    int rc = prepare_once(p);
+    p->opt.winograd = 1;
+    return rc;
   }
   return INFER_OK;
 }

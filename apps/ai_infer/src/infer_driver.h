@@ -12,7 +12,7 @@ typedef struct {
   double scale;
   double *mean, *std; int nmean, nstd;
   long threads, batch, chunk, topk, abort_after, stop_after, readers;
-  int prefetch, skip_errors, dynamic;
+  int prefetch, skip_errors, dynamic, winograd;
 } infer_params;
 
 /* The run's inputs, sorted by path (identical on every rank). */

@@ -19,6 +19,8 @@ static const whpc_cfg_key INFER_KEYS[] = {
      "inputs must match the model size (exact), are resampled bilinearly (resize) or centre-cropped"},
     {"engine.backend", WHPC_CFG_ENUM, "onednn", "", WHPC_CFG_ANY, "onednn|reference",
      "oneDNN primitives for Conv/pooling, or the plain C reference kernels only"},
+    {"engine.winograd", WHPC_CFG_BOOL, "true", "", WHPC_CFG_ANY, NULL,
+     "oneDNN: let 3x3 stride-1 convolutions use Winograd F(4,3) (fewer multiplies, error ~1e-6 relative)"},
     {"engine.threads", WHPC_CFG_INT, "1", "", 1, 1024, NULL, "OpenMP threads per rank for oneDNN"},
     {"engine.batch", WHPC_CFG_INT, "8", "", 1, 4096, NULL, "images per engine call (last batch zero-padded)"},
     {"sched.mode", WHPC_CFG_ENUM, "dynamic", "", WHPC_CFG_ANY, "dynamic|static",
@@ -50,6 +52,7 @@ int infer_params_read(whpc_ctx_t ctx, infer_params *p) {
   WHPC_CALL(whpc_config_get_enum(ctx, "input.fit", NULL, &p->fit));
   WHPC_CALL(whpc_config_get_enum(ctx, "engine.backend", NULL, &p->backend));
   WHPC_CALL(whpc_config_get_int(ctx, "engine.threads", &p->threads));
+  WHPC_CALL(whpc_config_get_bool(ctx, "engine.winograd", &p->winograd));
   WHPC_CALL(whpc_config_get_int(ctx, "engine.batch", &p->batch));
   WHPC_CALL(whpc_config_get_enum(ctx, "sched.mode", NULL, &p->sched));
   WHPC_CALL(whpc_config_get_int(ctx, "sched.chunk", &p->chunk));

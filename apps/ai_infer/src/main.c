@@ -38,7 +38,7 @@ static int load_model(whpc_ctx_t ctx, const infer_params *p, infer_model **m, in
 
 static int make_plan(whpc_ctx_t ctx, const infer_params *p, const infer_model *m, const infer_geom *g, infer_job *j) {
   infer_options opt = {!strcmp(p->backend, "onednn") ? INFER_BACKEND_ONEDNN : INFER_BACKEND_REFERENCE,
-                       (int)p->threads, 1};
+                       (int)p->threads, 1, p->winograd};
   infer_tensor x = {INFER_F32, 4, {p->batch, g->c, g->h, g->w}, NULL}, y;
   int rc = infer_plan_create(m, &opt, 1, &x, &j->plan) ? WHPC_RAISE(WHPC_ERR_INPUT, "model.path = %s", infer_error())
                                                       : WHPC_OK;

@@ -2,7 +2,9 @@
  * Criteria (issue 8): max|got - ref| / max|ref| <= 1e-4 and the same top-1 class wherever
  * the reference's two best classes are not tied (gap > 1e-4 * max|ref|). Also checks that
  * the unoptimised graph (no folding/fusion) and a batch-1 plan give the same numbers.
- * Usage: infer_model_tests MODEL.onnx INPUT.npy REF.npy [reference|onednn] */
+ * onednn-winograd: the oneDNN backend with Winograd allowed (infer_options.winograd); its
+ * batch-1 plan may take the direct algorithm, so batch 1 vs N is held to 1e-4 there.
+ * Usage: infer_model_tests MODEL.onnx INPUT.npy REF.npy [reference|onednn|onednn-winograd] */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +14,11 @@
 
 static int g_nodes[2], g_fused[2];
 static size_t g_bytes[2];
+static int g_wino;
 
 static int run(const infer_model *m, infer_backend be, int optimize, const infer_tensor *x, infer_tensor *y,
                float **copy) {
-  infer_options opt = {be, 0, optimize};
+  infer_options opt = {be, 0, optimize, g_wino};
   infer_plan *p = NULL;
   infer_tensor spec = *x;
   spec.data = NULL;
@@ -52,7 +55,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s MODEL INPUT.npy REF.npy [reference|onednn]\n", argv[0]);
     return 2;
   }
-  infer_backend be = argc > 4 && !strcmp(argv[4], "onednn") ? INFER_BACKEND_ONEDNN : INFER_BACKEND_REFERENCE;
+  g_wino = argc > 4 && !strcmp(argv[4], "onednn-winograd");
+  infer_backend be = argc > 4 && !strncmp(argv[4], "onednn", 6) ? INFER_BACKEND_ONEDNN : INFER_BACKEND_REFERENCE;
   if (be == INFER_BACKEND_ONEDNN && !infer_have_onednn()) return 77;
   infer_model *m = NULL;
   infer_tensor x, ref, y, y0, y1;
@@ -70,7 +74,7 @@ int main(int argc, char **argv) {
   }
   double e = rel_err(c1, ref.data, n), e0 = rel_err(c0, ref.data, n);
   printf("%s (%s): max|d|/max|ref| = %.3g optimised, %.3g unoptimised (limit 1e-4)\n", argv[1],
-         be == INFER_BACKEND_ONEDNN ? "onednn" : "reference", e, e0);
+         argc > 4 ? argv[4] : "reference", e, e0);
   fail |= !(e <= 1e-4) || !(e0 <= 1e-4);
   /* the passes did something: fused nodes, fewer nodes, no more activation memory */
   int passes_ok = g_fused[1] > 0 && g_nodes[1] < g_nodes[0] && g_bytes[1] <= g_bytes[0] && g_fused[0] == 0;
@@ -103,8 +107,9 @@ int main(int argc, char **argv) {
   x1.dim[0] = 1;
   if (run(m, be, 1, &x1, &y1, &cb)) return 1;
   double eb = rel_err(cb, c1, n / N);
-  printf("  batch 1 vs batch %lld: max|d|/max = %.3g (limit 1e-6)\n", (long long)N, eb);
-  fail |= !(eb <= 1e-6);
+  double lim = g_wino ? 1e-4 : 1e-6;
+  printf("  batch 1 vs batch %lld: max|d|/max = %.3g (limit %g)\n", (long long)N, eb, lim);
+  fail |= !(eb <= lim);
   free(c0); free(c1); free(cb); free(x.data); free(ref.data);
   infer_model_free(&m);
   printf("%s\n", fail ? "FAIL" : "PASS");
