@@ -6,7 +6,6 @@
 #include "decomp_impl.h"
 #include "whpc_error.h"
 
-static const char AXIS[3] = {'x', 'y', 'z'};
 
 /* A bad grid is detected identically on every rank (same desc, same rank count), so the error
  * is marked collective and main() prints it once. */
@@ -98,9 +97,9 @@ static int setup_dims(struct whpc_decomp_s *g, const whpc_decomp_desc *desc) {
     g->n[d] = 1;
     g->periodic[d] = 0;
     if (d >= nd) continue;
-    DECOMP_INPUT(desc->n[d] >= 1, "%s: %ld cells in %c, expected at least 1", nm, desc->n[d], AXIS[d]);
-    DECOMP_INPUT(desc->dims[d] >= 0, "%s: %d ranks in %c, expected >= 1 (or 0 = automatic)", nm,
-                 desc->dims[d], AXIS[d]);
+    DECOMP_INPUT(desc->n[d] >= 1, "%s: %ld cells in %s, expected at least 1", nm, desc->n[d], g->axis[d]);
+    DECOMP_INPUT(desc->dims[d] >= 0, "%s: %d ranks in %s, expected >= 1 (or 0 = automatic)", nm,
+                 desc->dims[d], g->axis[d]);
     g->n[d] = desc->n[d];
     g->periodic[d] = desc->periodic[d] != 0;
     fixed[d] = desc->dims[d];
@@ -123,11 +122,11 @@ static int setup_dims(struct whpc_decomp_s *g, const whpc_decomp_desc *desc) {
                  nm, fixed_prod, g->size);
   for (int d = 0; d < nd; d++) {
     if (fixed[d] == 0) continue;
-    DECOMP_INPUT(fixed[d] <= g->n[d], "%s: %ld cells in %c cannot be split over %d ranks", nm, g->n[d], AXIS[d],
+    DECOMP_INPUT(fixed[d] <= g->n[d], "%s: %ld cells in %s cannot be split over %d ranks", nm, g->n[d], g->axis[d],
                  fixed[d]);
     DECOMP_INPUT(dim_fits(g->n[d], fixed[d], g->periodic[d], g->ghost, 1),
-                 "%s: %ld cells in %c over %d ranks give blocks of %ld cells, fewer than the ghost width %d", nm,
-                 g->n[d], AXIS[d], fixed[d], g->n[d] / fixed[d], g->ghost);
+                 "%s: %ld cells in %s over %d ranks give blocks of %ld cells, fewer than the ghost width %d", nm,
+                 g->n[d], g->axis[d], fixed[d], g->n[d] / fixed[d], g->ghost);
   }
 
   if (choose_dims(g->n, fixed, g->periodic, g->ghost, 1, g->size, g->dims) == 0) return WHPC_OK;
@@ -138,7 +137,7 @@ static int setup_dims(struct whpc_decomp_s *g, const whpc_decomp_desc *desc) {
     if (nfree == 1) {
       int d = 0;
       while (fixed[d] != 0) d++;
-      DECOMP_INPUT(0, "%s: %ld cells in %c cannot be split over %ld ranks", nm, g->n[d], AXIS[d],
+      DECOMP_INPUT(0, "%s: %ld cells in %s cannot be split over %ld ranks", nm, g->n[d], g->axis[d],
                    g->size / fixed_prod);
     }
     DECOMP_INPUT(0, "%s: %s cells cannot be split over %d ranks (no process grid has at most one rank per cell)",
@@ -146,9 +145,9 @@ static int setup_dims(struct whpc_decomp_s *g, const whpc_decomp_desc *desc) {
   }
   for (int d = 0; d < nd; d++)
     DECOMP_INPUT(dim_fits(g->n[d], p[d], g->periodic[d], g->ghost, 1),
-                 "%s: %ld cells in %c over %d ranks give blocks of %ld cells, fewer than the ghost width %d "
+                 "%s: %ld cells in %s over %d ranks give blocks of %ld cells, fewer than the ghost width %d "
                  "(no process grid for %d ranks avoids that)",
-                 nm, g->n[d], AXIS[d], p[d], g->n[d] / p[d], g->ghost, g->size);
+                 nm, g->n[d], g->axis[d], p[d], g->n[d] / p[d], g->ghost, g->size);
   return WHPC_RAISE(WHPC_ERR_ARG, "%s: internal error choosing process dims", nm);
 }
 
@@ -172,6 +171,12 @@ static int find_neighbor(const struct whpc_decomp_s *g, const int o[3], int *ran
 }
 
 int whpc_decomp_create(whpc_ctx_t ctx, const whpc_decomp_desc *desc, whpc_decomp_t *out) {
+  return whpc_decomp_create_named(ctx, desc, NULL, out);
+}
+
+int whpc_decomp_create_named(whpc_ctx_t ctx, const whpc_decomp_desc *desc, const char *const axis_names[3],
+                             whpc_decomp_t *out) {
+  static const char *const xyz[3] = {"x", "y", "z"};
   WHPC_CHECK(ctx && desc && out, WHPC_ERR_ARG, "whpc_decomp_create: NULL argument");
   *out = NULL;
   struct whpc_decomp_s *g;
@@ -179,6 +184,8 @@ int whpc_decomp_create(whpc_ctx_t ctx, const whpc_decomp_desc *desc, whpc_decomp
   g->ctx = ctx;
   g->cart = MPI_COMM_NULL;
   snprintf(g->name, sizeof(g->name), "%s", desc->name ? desc->name : "grid");
+  for (int d = 0; d < 3; d++)
+    snprintf(g->axis[d], sizeof g->axis[d], "%s", axis_names && axis_names[d] && *axis_names[d] ? axis_names[d] : xyz[d]);
   MPI_Comm comm = whpc_comm(ctx);
   int rc = MPI_Comm_size(comm, &g->size);
   if (rc == MPI_SUCCESS) rc = MPI_Comm_rank(comm, &g->rank);

@@ -19,6 +19,7 @@ struct whpc_decomp_s {
   long lo[3], hi[3]; /* owned global box */
   int nbr[27];       /* neighbour rank per direction index, MPI_PROC_NULL past a wall */
   char name[64];
+  char axis[3][24]; /* axis names for messages: "x" "y" "z" or the caller's ("lon", "lat") */
 };
 
 #endif

@@ -42,6 +42,10 @@ typedef struct {
  * the ghost width where a neighbour exists. */
 int whpc_decomp_create(whpc_ctx_t ctx, const whpc_decomp_desc *desc, whpc_decomp_t *out)
     __attribute__((warn_unused_result));
+/* The same, with the caller's axis names in its error messages ("lon", "lat"; "x", "z" for an
+ * x-z slice) instead of x, y, z. axis_names may be NULL, and so may any of its entries. */
+int whpc_decomp_create_named(whpc_ctx_t ctx, const whpc_decomp_desc *desc, const char *const axis_names[3],
+                             whpc_decomp_t *out) __attribute__((warn_unused_result));
 /* Collective. NULL-safe; sets *g = NULL. */
 int whpc_decomp_destroy(whpc_decomp_t *g);
 

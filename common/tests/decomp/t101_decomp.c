@@ -8,18 +8,8 @@
 
 #include "whpc.h"
 
-static int failures = 0;
-#define EXPECT(cond, ...)                                        \
-  do {                                                           \
-    if (!(cond)) {                                               \
-      failures++;                                                \
-      if (failures < 20) {                                       \
-        fprintf(stderr, "t101 FAIL %s:%d: ", __FILE__, __LINE__); \
-        fprintf(stderr, __VA_ARGS__);                            \
-        fprintf(stderr, "\n");                                   \
-      }                                                          \
-    }                                                            \
-  } while (0)
+#define TEST_NAME "t101"
+#include "../test_util.h"
 
 static int in_box(const whpc_box *b, const long g[3]) {
   for (int d = 0; d < 3; d++)
@@ -174,15 +164,20 @@ static void expect_dims(whpc_ctx_t ctx, int nd, long nx, long ny, long nz, int g
   (void)whpc_decomp_destroy(&g);
 }
 
-static void expect_error(whpc_ctx_t ctx, const whpc_decomp_desc *desc, const char *text) {
+static void expect_error_named(whpc_ctx_t ctx, const whpc_decomp_desc *desc, const char *const axes[3],
+                               const char *text) {
   whpc_decomp_t g = NULL;
-  int rc = whpc_decomp_create(ctx, desc, &g);
+  int rc = whpc_decomp_create_named(ctx, desc, axes, &g);
   EXPECT(rc == WHPC_ERR_INPUT, "expected bad input (%s), got rc %d", text, rc);
   EXPECT(g == NULL, "handle set on error");
   EXPECT(strstr(whpc_err_message(), text) != NULL, "message '%s' lacks '%s'", whpc_err_message(), text);
   EXPECT(whpc_err_is_collective(), "error not marked collective: %s", whpc_err_message());
   whpc_err_clear();
   if (g) (void)whpc_decomp_destroy(&g);
+}
+
+static void expect_error(whpc_ctx_t ctx, const whpc_decomp_desc *desc, const char *text) {
+  expect_error_named(ctx, desc, NULL, text);
 }
 
 int main(int argc, char **argv) {
@@ -252,10 +247,21 @@ int main(int argc, char **argv) {
     expect_error(ctx, &k, "grid: 0 cells in x, expected at least 1");
     whpc_decomp_desc m = {2, {5, 5, 1}, {0, 0, 0}, {0, 0, 0}, 5, "grid"};
     expect_error(ctx, &m, "ghost width 5, expected 0..4");
+    /* the caller's axis names: a lon-lat grid, an x-z slice; a NULL entry stays x/y/z */
+    static const char *const lonlat[3] = {"lon", "lat", NULL}, *const xz[3] = {"x", "z", NULL};
+    whpc_decomp_desc ll = {2, {8, 0, 1}, {0, 0, 0}, {1, 0, 0}, 1, "swe"};
+    expect_error_named(ctx, &ll, lonlat, "swe: 0 cells in lat, expected at least 1");
+    whpc_decomp_desc sl = {2, {16, (long)size - 1, 1}, {1, size, 0}, {0, 0, 0}, 0, "euler"};
+    snprintf(msg, sizeof(msg), "euler: %d cells in z cannot be split over %d ranks", size - 1, size);
+    if (size > 1) expect_error_named(ctx, &sl, xz, msg);
+    static const char *const partial[3] = {NULL, "", "depth"};
+    whpc_decomp_desc pz = {3, {4, 4, 0}, {0, 0, 0}, {0, 0, 0}, 0, "grid"};
+    expect_error_named(ctx, &pz, partial, "grid: 0 cells in depth, expected at least 1");
+    whpc_decomp_desc py = {3, {4, 0, 4}, {0, 0, 0}, {0, 0, 0}, 0, "grid"};
+    expect_error_named(ctx, &py, partial, "grid: 0 cells in y, expected at least 1");
   }
 
-  int total = 0;
-  MPI_Allreduce(&failures, &total, 1, MPI_INT, MPI_SUM, whpc_comm(ctx));
+  int total = test_failures_total(whpc_comm(ctx));
   if (whpc_rank(ctx) == 0) printf("t101_decomp: %d cases on %d ranks, %d failures\n", ncases, size, total);
   whpc_finalize(&ctx);
   return total ? 1 : 0;

@@ -5,22 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <string.h>
 
 #include "whpc.h"
 
-static int failures = 0;
-#define EXPECT(cond, ...)                                        \
-  do {                                                           \
-    if (!(cond)) {                                               \
-      failures++;                                                \
-      if (failures < 20) {                                       \
-        fprintf(stderr, "t501 FAIL %s:%d: ", __FILE__, __LINE__); \
-        fprintf(stderr, __VA_ARGS__);                            \
-        fprintf(stderr, "\n");                                   \
-      }                                                          \
-    }                                                            \
-  } while (0)
+#define TEST_NAME "t501"
+#include "../test_util.h"
 
 /* Busy work of uneven cost: item i costs (i % 7) units, rank 1 is 3x slower. */
 static double work(long item, int rank) {
@@ -133,8 +122,7 @@ int main(int argc, char **argv) {
             ncases++;
           }
         }
-  int total = 0;
-  MPI_Allreduce(&failures, &total, 1, MPI_INT, MPI_SUM, whpc_comm(ctx));
+  int total = test_failures_total(whpc_comm(ctx));
   if (whpc_rank(ctx) == 0) printf("t501_workqueue: %d cases on %d ranks, %d failures\n", ncases, whpc_size(ctx), total);
   whpc_finalize(&ctx);
   MPI_Finalize();
