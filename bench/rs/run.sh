@@ -3,6 +3,8 @@
 # Usage: run.sh BUILD_DIR OUT_DIR [N]     N = scene edge in pixels (default 16384; e.g. 4096 for a quick look)
 # Env:   NP = MPI ranks (default: nproc); the GDAL peers get the same cores where they can use them.
 #        ZOOM = web tile zooms zmin,zmax (default 12,14). Our tile run also copies the product once.
+#        CASES = which comparisons (default "ndvi hillshade warp warp_et0 cog tiles"; warp_et0, the exact
+#        transformer on both sides, is the slowest by far).
 # Prints wall and CPU seconds of each tool and the ratios per wall second and per CPU second
 # (the machine may be shared: per-CPU-second is the fairer figure). Writes OUT_DIR/bench.csv.
 set -uo pipefail
@@ -23,6 +25,8 @@ fi
 mpix=$(awk -v n="$n" 'BEGIN { printf "%.3f", n * n / 1e6 }')
 csv=$out/bench.csv
 echo "case,tool,wall_s,cpu_s,mpix_per_wall_s,mpix_per_cpu_s" >"$csv"
+cases=" ${CASES:-ndvi hillshade warp warp_et0 cog tiles} "
+want() { [[ $cases == *" $1 "* ]]; }
 
 # measure NAME TOOL CMD...: wall and user+sys CPU of CMD and its children
 measure() {
@@ -52,6 +56,7 @@ ours() { # ours CASE KEY=VALUE...
     output.dir="$out/$case_.whpc" stats.hist_range= rs.quicklook=false "$@"
 }
 
+if want ndvi; then
 echo "== NDVI ($n x $n, $np ranks) vs gdal_calc.py"
 ours ndvi input.files="$data/scene.tif" rs.format=gtiff rs.compress=none stats.enable=false
 F='A.astype(numpy.float64)'
@@ -63,26 +68,40 @@ if command -v otbcli_BandMath >/dev/null; then
     -exp "(im1b4-im1b3)/(im1b4+im1b3)"
 fi
 
+fi
+
+if want hillshade; then
 echo "== hillshade vs gdaldem (single-threaded tool)"
 ours hillshade input.files="$data/dem.tif" input.bands= rs.ops=terrain terrain.mode=hillshade rs.format=gtiff \
   rs.compress=none stats.enable=false
 measure hillshade gdaldem gdaldem hillshade -q "$data/dem.tif" "$out/hs.gdaldem.tif"
+fi
 
+if want warp || want warp_et0; then
 echo "== reprojection EPSG:32650 -> EPSG:32651, nearest, vs gdalwarp -multi -wo NUM_THREADS=$np"
-ours warp input.files="$data/scene.tif" rs.ops=none warp.crs=EPSG:32651 warp.resolution=10,10 rs.format=gtiff \
-  rs.compress=none stats.enable=false
-ours warp_et input.files="$data/scene.tif" rs.ops=none warp.crs=EPSG:32651 warp.resolution=10,10 \
-  warp.error_threshold=0.125 rs.format=gtiff rs.compress=none stats.enable=false
-measure warp_et gdalwarp gdalwarp -q -overwrite -multi -wo NUM_THREADS="$np" -t_srs EPSG:32651 -tr 10 10 -r near \
-  "$data/scene.tif" "$out/warp.gdalwarp.tif"
-measure warp gdalwarp_et0 gdalwarp -q -overwrite -multi -wo NUM_THREADS="$np" -et 0 -t_srs EPSG:32651 -tr 10 10 \
-  -r near "$data/scene.tif" "$out/warp.gdalwarp_et0.tif"
+fi
+if want warp_et0; then
+  ours warp input.files="$data/scene.tif" rs.ops=none warp.crs=EPSG:32651 warp.resolution=10,10 rs.format=gtiff \
+    rs.compress=none stats.enable=false
+  measure warp gdalwarp_et0 gdalwarp -q -overwrite -multi -wo NUM_THREADS="$np" -et 0 -t_srs EPSG:32651 -tr 10 10 \
+    -r near "$data/scene.tif" "$out/warp.gdalwarp_et0.tif"
+fi
+if want warp; then
+  ours warp_et input.files="$data/scene.tif" rs.ops=none warp.crs=EPSG:32651 warp.resolution=10,10 \
+    warp.error_threshold=0.125 rs.format=gtiff rs.compress=none stats.enable=false
+  measure warp_et gdalwarp gdalwarp -q -overwrite -multi -wo NUM_THREADS="$np" -t_srs EPSG:32651 -tr 10 10 -r near \
+    "$data/scene.tif" "$out/warp.gdalwarp.tif"
+fi
 
+if want cog; then
 echo "== COG cost: the uncompressed GTiff product is written once in place; a COG is one more copy of it"
 ours ndvi_cog input.files="$data/scene.tif" rs.format=cog rs.compress=deflate stats.enable=false
 measure cog_copy gdal_translate gdal_translate -q -of COG -co COMPRESS=DEFLATE -co RESAMPLING=AVERAGE \
   "$out/ndvi.whpc/product.tif" "$out/cog_copy.tif"
 
+fi
+
+if want tiles; then
 echo "== web tiles of the NDVI product vs gdal2tiles.py --processes=$np (same byte-scaled input)"
 zt=${ZOOM:-12,14} # the scene has 10 m pixels: zoom 14 (9.55 m) is native resolution
 ours tiles input.files="$out/ndvi.whpc/product.tif" input.bands= rs.ops=none rs.format=gtiff rs.compress=none \
@@ -90,6 +109,7 @@ ours tiles input.files="$out/ndvi.whpc/product.tif" input.bands= rs.ops=none rs.
 gdal_translate -q -ot Byte -scale -a_nodata 0 "$out/ndvi.whpc/product.tif" "$out/ndvi.byte.tif"
 rm -rf "$out/g2t"
 measure tiles gdal2tiles $PY /usr/bin/gdal2tiles.py -q -z "${zt/,/-}" --processes="$np" "$out/ndvi.byte.tif" "$out/g2t"
+fi
 
 echo
 column -s, -t "$csv"

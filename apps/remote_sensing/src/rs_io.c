@@ -172,12 +172,11 @@ int rs_input_read(rs_input *in, int band, int x0, int y0, int w, int h, double *
   WHPC_CHECK(e == CE_None, WHPC_ERR_INPUT, "input.files: '%s' band %d: reading pixels %d..%d x %d..%d failed "
              "(corrupt or truncated file?): %s", in->files[in->band_file[band]], in->band_index[band], cx0,
              cx1 - 1, cy0, cy1 - 1, rs_gdal_msg());
-  if (in->has_nodata[band]) {
+  if (in->has_nodata[band] && !isnan(in->nodata[band])) { /* a NaN nodata is NaN already */
     double nd = in->nodata[band];
     for (int i = cy0; i < cy1; i++) {
       double *row = buf + (size_t)(i - y0) * w;
-      for (int j = cx0 - x0; j < cx1 - x0; j++)
-        if (row[j] == nd || (isnan(nd) && isnan(row[j]))) row[j] = NAN;
+      for (int j = cx0 - x0; j < cx1 - x0; j++) row[j] = row[j] == nd ? NAN : row[j]; /* branch-free: SIMD */
     }
   }
   return WHPC_OK;

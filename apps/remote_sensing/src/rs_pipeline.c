@@ -90,10 +90,15 @@ int rs_block_run(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace *ws, lo
           for (int k = 0; k < op->nin && nu < RS_MAX_USED; k++)
             if (rs_expr_uses_band(op->expr[e], k + 1)) used[nu++] = cur[k];
           double *r = nxt[e];
-          for (long p = 0; p < n; p++) {
-            int bad = !isfinite(r[p]);
-            for (int u = 0; u < nu; u++) bad |= isnan(used[u][p]);
-            r[p] = bad ? NAN : r[p];
+          if (nu == 2) { /* the common case (indices of two bands), branch-free: SIMD */
+            const double *u0 = used[0], *u1 = used[1];
+            for (long p = 0; p < n; p++) r[p] = (isnan(u0[p]) | isnan(u1[p]) | !isfinite(r[p])) ? NAN : r[p];
+          } else {
+            for (long p = 0; p < n; p++) {
+              int bad = !isfinite(r[p]);
+              for (int u = 0; u < nu; u++) bad |= isnan(used[u][p]);
+              r[p] = bad ? NAN : r[p];
+            }
           }
           for (int k = 0, u = 0; k < op->nin; k++) /* more bands than RS_MAX_USED: the rest here */
             if (rs_expr_uses_band(op->expr[e], k + 1) && u++ >= RS_MAX_USED)

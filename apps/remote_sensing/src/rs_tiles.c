@@ -157,3 +157,77 @@ int rs_tiles_write(const rs_tileset *ts, GDALDatasetH src, const char *dir, long
   GDALClose(mem);
   return rc;
 }
+
+/* Tile position of id: zoom, column, TMS row. */
+static void rs_tile_of(const rs_tileset *ts, long id, int *z, int *tx, int *ty) {
+  int zz = ts->zmin;
+  while (zz < ts->zmax && id >= ts->first[zz + 1]) zz++;
+  long k = id - ts->first[zz];
+  int ncol = ts->tmaxx[zz] - ts->tminx[zz] + 1;
+  *z = zz;
+  *tx = ts->tminx[zz] + (int)(k % ncol);
+  *ty = ts->tminy[zz] + (int)(k / ncol);
+}
+
+int rs_tiles_overview_write(const rs_tileset *ts, const char *dir, long id) {
+  int z, tx, ty;
+  rs_tile_of(ts, id, &z, &tx, &ty);
+  const char *ext = ts->webp ? "webp" : "png";
+  int nb = ts->webp ? 4 : 2; /* gray + alpha, or RGBA for WebP */
+  GDALDriverH mem = GDALGetDriverByName("MEM");
+  /* gdal2tiles.py create_overview_tile: the (up to) four children in a 512 x 512 query, nothing
+   * where a child is missing, then RegenerateOverview 'average' per band into the tile */
+  GDALDatasetH q = GDALCreate(mem, "", 2 * RS_TILE, 2 * RS_TILE, nb, GDT_Byte, NULL);
+  GDALDatasetH t = GDALCreate(mem, "", RS_TILE, RS_TILE, nb, GDT_Byte, NULL);
+  unsigned char *buf = malloc((size_t)RS_TILE * RS_TILE * nb);
+  int rc = q && t && buf ? WHPC_OK : WHPC_RAISE(WHPC_ERR_MEM, "tiles: out of memory");
+  int used = 0;
+  char path[4400], tmp[4500];
+  for (int c = 0; c < 4 && !rc; c++) {
+    int cx = 2 * tx + (c & 1), cy = 2 * ty + (c >> 1), zc = z + 1;
+    if (cx < ts->tminx[zc] || cx > ts->tmaxx[zc] || cy < ts->tminy[zc] || cy > ts->tmaxy[zc]) continue;
+    snprintf(path, sizeof path, "%s/%d/%d/%d.%s", dir, zc, cx, ts->xyz ? (1 << zc) - 1 - cy : cy, ext);
+    CPLErrorReset();
+    GDALDatasetH child = GDALOpen(path, GA_ReadOnly);
+    if (!child) continue; /* gdal2tiles skips a child it did not write */
+    if (GDALGetRasterCount(child) != nb)
+      rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: '%s' has %d bands, expected %d", path, GDALGetRasterCount(child), nb);
+    /* TMS rows grow northwards: an even child row is the lower half of the query */
+    int px = (cx % 2) * RS_TILE, py = (cy % 2 == 0) ? RS_TILE : 0;
+    CPLErr e = rc ? CE_Failure
+                  : GDALDatasetRasterIO(child, GF_Read, 0, 0, RS_TILE, RS_TILE, buf, RS_TILE, RS_TILE, GDT_Byte, nb, NULL,
+                                        0, 0, 0);
+    if (!rc && e == CE_None)
+      e = GDALDatasetRasterIO(q, GF_Write, px, py, RS_TILE, RS_TILE, buf, RS_TILE, RS_TILE, GDT_Byte, nb, NULL, 0, 0,
+                              0);
+    GDALClose(child);
+    if (!rc && e != CE_None) rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot read '%s': %s", path, rs_gdal_msg());
+    used++;
+  }
+  free(buf);
+  for (int b = 1; b <= nb && !rc && used; b++) {
+    GDALRasterBandH ob = GDALGetRasterBand(t, b);
+    if (GDALRegenerateOverviews(GDALGetRasterBand(q, b), 1, &ob, "AVERAGE", NULL, NULL) != CE_None)
+      rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: averaging tile %d/%d/%d failed: %s", z, tx, ty, rs_gdal_msg());
+  }
+  if (!rc && used) {
+    snprintf(path, sizeof path, "%s/%d/%d", dir, z, tx);
+    if (whpc_mkdir_p(path) != 0) rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot create '%s'", path);
+  }
+  if (!rc && used) {
+    snprintf(path, sizeof path, "%s/%d/%d/%d.%s", dir, z, tx, ts->xyz ? (1 << z) - 1 - ty : ty, ext);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    char **co = ts->webp ? CSLSetNameValue(NULL, "LOSSLESS", "TRUE") : NULL;
+    CPLErrorReset();
+    GDALDatasetH img = GDALCreateCopy(GDALGetDriverByName(ts->webp ? "WEBP" : "PNG"), tmp, t, FALSE, co, NULL, NULL);
+    CSLDestroy(co);
+    if (img) GDALClose(img);
+    if (!img || CPLGetLastErrorType() >= CE_Failure || rename(tmp, path) != 0) {
+      unlink(tmp);
+      rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot write '%s': %s", path, rs_gdal_msg());
+    }
+  }
+  if (q) GDALClose(q);
+  if (t) GDALClose(t);
+  return rc;
+}

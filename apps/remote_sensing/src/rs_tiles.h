@@ -1,6 +1,8 @@
 /* rs_tiles.h — web tile pyramid of the product in the layout of gdal2tiles.py (mercator profile,
- * 256 px tiles, <dir>/z/x/y.png, TMS row numbering unless xyz). Each tile is warped from the
- * product (scaled to byte, nodata transparent) on its own, so tiles can go to any rank.
+ * 256 px tiles, <dir>/z/x/y.png, TMS row numbering unless xyz). Tiles of the highest zoom are
+ * warped from the product (scaled to byte, nodata transparent) one by one; each lower zoom is
+ * built from the zoom above as gdal2tiles.py does (average of four children), one zoom after
+ * the other, so the tiles of a zoom can go to any rank.
  * No MPI. */
 #ifndef RS_TILES_H
 #define RS_TILES_H
@@ -20,7 +22,10 @@ typedef struct {
 int rs_tiles_setup(GDALDatasetH product, int zmin, int zmax, int xyz, rs_tileset *ts);
 /* Byte VRT of band 1 of the product, lo..hi -> 1..255, nodata 0 (one writer). */
 int rs_tiles_source_write(const rs_job *job, double lo, double hi, const char *vrt);
-/* Render tile id from the byte source into <dir>/z/x/y.png or .webp (temp + rename). */
+/* Render tile id (of zoom zmax) from the byte source into <dir>/z/x/y.png or .webp (temp + rename). */
 int rs_tiles_write(const rs_tileset *ts, GDALDatasetH src, const char *dir, long id);
+/* Tile id of a zoom below zmax from its (up to four) children of the zoom above, which must all be
+ * written: gdal2tiles.py's create_overview_tile with its default 'average' resampling. */
+int rs_tiles_overview_write(const rs_tileset *ts, const char *dir, long id);
 
 #endif
