@@ -52,6 +52,37 @@ static double rs_terrain_pixel(const rs_terrain_opts *o, double we, double sn) {
   return NAN;
 }
 
+/* Hillshade of row pixels 1..w-2: the same operations, in the same order, as rs_horn_sums and
+ * rs_terrain_pixel (so the same bits), without branches: a nodata window gives NaN. */
+static void rs_hillshade_row(const rs_terrain_opts *o, const double *win[3], double *orow, int w) {
+  const double *r0 = win[0], *r1 = win[1], *r2 = win[2];
+  const double k0 = o->hs[0], k1 = o->hs[1], k2 = o->hs[2], k3 = o->hs[3], ew = o->ewres, ns = o->nsres;
+#define RS_HS_TAIL                                                          \
+  double x = we / ew, y = sn / ns;                                          \
+  double c = (k0 - (y * k1 - x * k2)) / sqrt(1 + k3 * (x * x + y * y));     \
+  double v = (double)(float)(c <= 0.0 ? 1.0 : 1.0 + c);                     \
+  orow[j] = isnan(s) ? NAN : v;
+  if (o->float_arith) {
+    for (int j = 1; j < w - 1; j++) {
+      double s = r0[j - 1] + r0[j] + r0[j + 1] + r1[j - 1] + r1[j] + r1[j + 1] + r2[j - 1] + r2[j] + r2[j + 1];
+      float a0 = (float)r0[j - 1], a1 = (float)r0[j], a2 = (float)r0[j + 1];
+      float a3 = (float)r1[j - 1], a5 = (float)r1[j + 1];
+      float a6 = (float)r2[j - 1], a7 = (float)r2[j], a8 = (float)r2[j + 1];
+      double we = (double)((a0 + a3 + a3 + a6) - (a2 + a5 + a5 + a8));
+      double sn = (double)((a6 + a7 + a7 + a8) - (a0 + a1 + a1 + a2));
+      RS_HS_TAIL
+    }
+  } else {
+    for (int j = 1; j < w - 1; j++) {
+      double s = r0[j - 1] + r0[j] + r0[j + 1] + r1[j - 1] + r1[j] + r1[j + 1] + r2[j - 1] + r2[j] + r2[j + 1];
+      double we = (r0[j - 1] + r1[j - 1] + r1[j - 1] + r2[j - 1]) - (r0[j + 1] + r1[j + 1] + r1[j + 1] + r2[j + 1]);
+      double sn = (r2[j - 1] + r2[j] + r2[j] + r2[j + 1]) - (r0[j - 1] + r0[j] + r0[j] + r0[j + 1]);
+      RS_HS_TAIL
+    }
+  }
+#undef RS_HS_TAIL
+}
+
 void rs_terrain(const rs_terrain_opts *o_in, const double *in, double *out, int w, int h) {
   /* hillshade: 254 sin(alt), 254 cos(az) cos(alt) zs, 254 sin(az) cos(alt) zs, zs^2 */
   rs_terrain_opts o_buf = *o_in, *o = &o_buf;
@@ -68,6 +99,10 @@ void rs_terrain(const rs_terrain_opts *o_in, const double *in, double *out, int 
     }
     const double *win[3] = {in + (size_t)(i - 1) * w, in + (size_t)i * w, in + (size_t)(i + 1) * w};
     orow[0] = orow[w - 1] = NAN;
+    if (o->mode == RS_HILLSHADE) { /* the hot case: one branch-free loop the compiler vectorises */
+      rs_hillshade_row(o, win, orow, w);
+      continue;
+    }
     for (int j = 1; j < w - 1; j++) {
       /* any nodata in the 3x3 window makes the pixel nodata (gdaldem without -compute_edges) */
       double s = 0;
