@@ -13,6 +13,7 @@ typedef struct {
   double *mean, *std; int nmean, nstd;
   long threads, batch, chunk, topk, abort_after, stop_after, readers;
   int prefetch, skip_errors, dynamic, winograd;
+  char model_buf[4200]; /* model.path made relative to the config file */
 } infer_params;
 
 /* The run's inputs, sorted by path (identical on every rank). */

@@ -1,10 +1,12 @@
 /* infer_keys.c — configuration keys of whpc-ai-infer. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "infer_driver.h"
 
 static const whpc_cfg_key INFER_KEYS[] = {
-    {"model.path", WHPC_CFG_STRING, NULL, "", WHPC_CFG_ANY, NULL, "ONNX model file (.onnx)"},
+    {"model.path", WHPC_CFG_STRING, NULL, "", WHPC_CFG_ANY, NULL,
+     "ONNX model file (.onnx); relative: to the config file when set there, else to the working directory"},
     {"input.path", WHPC_CFG_STRING, NULL, "", WHPC_CFG_ANY, NULL,
      "directory of inputs, or a list file with one path per line (relative to the list file)"},
     {"input.format", WHPC_CFG_ENUM, "auto", "", WHPC_CFG_ANY, "auto|gdal|npy",
@@ -62,6 +64,14 @@ int infer_params_read(whpc_ctx_t ctx, infer_params *p) {
   WHPC_CALL(whpc_config_get_enum(ctx, "output.kind", NULL, &p->out_kind));
   WHPC_CALL(whpc_config_get_int(ctx, "test.abort_after", &p->abort_after));
   WHPC_CALL(whpc_config_get_int(ctx, "test.stop_after", &p->stop_after));
+  /* a relative model.path written in the config file is relative to that file, so an installed
+   * example config finds its model from any working directory */
+  const char *org = whpc_config_origin(ctx, "model.path"), *cf = whpc_config_file(ctx), *slash = strrchr(cf, '/');
+  int from_file = strcmp(org, "default") && strcmp(org, "command line") && strncmp(org, "environment", 11);
+  if (p->model[0] && p->model[0] != '/' && from_file && slash) {
+    snprintf(p->model_buf, sizeof p->model_buf, "%.*s/%s", (int)(slash - cf), cf, p->model);
+    p->model = p->model_buf;
+  }
   p->skip_errors = !strcmp(p->on_error, "skip");
   p->dynamic = !strcmp(p->sched, "dynamic");
   if (!strcmp(p->backend, "onednn") && !infer_have_onednn())

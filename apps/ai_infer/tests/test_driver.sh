@@ -1,5 +1,5 @@
 #!/bin/bash
-# whpc-ai-infer driver tests. Usage: test_driver.sh ranks|resume|term|full|badinput|skip|raster|formats
+# whpc-ai-infer driver tests. Usage: test_driver.sh ranks|resume|term|full|badinput|skip|raster|formats|examples
 # Environment from whpc_add_script_test: WHPC_MPIEXEC, WHPC_NUMPROC_FLAG, WHPC_BUILD_DIR, WHPC_SOURCE_DIR.
 set -u
 mode=$1
@@ -232,6 +232,30 @@ formats)
     [ "$(tail -n +2 o_$fit/predictions.csv | wc -l)" = 4 ] || fail "fit $fit: expected 4 rows"
   done
   echo "ok: tif = npy predictions, list file, 4-band PNG, center_crop and resize"
+  ;;
+examples)
+  # the example configs run from another directory (model.path is relative to the config file),
+  # then the same from an installation (cmake --install into a temporary prefix): same results
+  $py $app/tools/make_tiles.py tiles 12 || fail "make_tiles"
+  for ex in tile_classifier segmenter; do
+    mpirun 2 $app/examples/$ex.ini input.path=tiles output.dir=src_$ex > ex.log 2>&1 || { cat ex.log; fail "example $ex"; }
+  done
+  [ "$(tail -n +2 src_tile_classifier/predictions.csv | wc -l)" = 12 ] || fail "tile_classifier example: expected 12 rows"
+  [ "$(ls src_segmenter/tiles/*.tif | wc -l)" = 12 ] && [ -f src_segmenter/mosaic.vrt ] || fail "segmenter example: tiles/VRT"
+  cmake --install "$WHPC_BUILD_DIR" --prefix "$work/prefix" > install.log 2>&1 || { cat install.log; fail "cmake --install"; }
+  share=$work/prefix/share/whpc/ai_infer
+  for f in examples/tile_classifier.ini examples/segmenter.ini models/tile_classifier.onnx models/segmenter.onnx \
+           tools/make_tiles.py tools/quicklook.py; do
+    [ -f "$share/$f" ] || fail "not installed: share/whpc/ai_infer/$f"
+  done
+  $share/tools/make_tiles.py itiles 2 > /dev/null || fail "installed make_tiles.py"
+  for ex in tile_classifier segmenter; do
+    $WHPC_MPIEXEC $WHPC_NUMPROC_FLAG 2 "$work/prefix/bin/whpc-ai-infer" "$share/examples/$ex.ini" input.path=tiles \
+      output.dir=inst_$ex > ex.log 2>&1 || { cat ex.log; fail "installed example $ex"; }
+    cmp -s src_$ex/predictions.csv inst_$ex/predictions.csv || fail "installed example $ex: predictions differ"
+  done
+  for f in src_segmenter/tiles/*.tif; do cmp -s "$f" "inst_segmenter/${f#src_segmenter/}" || fail "installed segmenter: $f differs"; done
+  echo "ok: both example configs run from the source tree and from an installation with identical results"
   ;;
 *) fail "unknown mode $mode" ;;
 esac
