@@ -110,6 +110,10 @@ static int end_together(infer_job *j, int rc, int nleft) {
   long mine = j->st.items, now = 0;
   WHPC_MPI(MPI_Allreduce(&mine, &now, 1, MPI_LONG, MPI_SUM, whpc_comm(j->ctx)));
   long n = j->it->n, done = n - j->ntodo + now;
+  /* every rank now ends with exit 75; a further SIGTERM (mpiexec aborts the slower ranks once
+   * the first one exits non-zero, slurmstepd repeats it) must not turn that into a kill */
+  signal(SIGTERM, SIG_IGN);
+  signal(SIGUSR1, SIG_IGN);
   return WHPC_RAISE(WHPC_STOPPED,
                     "stopped by a signal: %ld of %ld inputs done and journaled (%ld in this run), %ld left; "
                     "rerun the same command to resume",
