@@ -30,7 +30,15 @@ def speed_plot(out):
     spd = np.hypot(u, v)
     fig, ax = plt.subplots(figsize=(6, 5.4))
     pc = ax.pcolormesh(x, y, spd, shading="auto", cmap="viridis")
-    ax.streamplot(np.asarray(x), np.asarray(y), u, v, color="w", density=1.4, linewidth=0.6)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    xs, ys = np.linspace(x[0], x[-1], x.size), np.linspace(y[0], y[-1], y.size)
+    if not (np.allclose(x, xs) and np.allclose(y, ys)):
+        # stretched grid (grid.stretch): streamplot needs equal spacing, so interpolate linearly
+        def regrid(f):
+            f = np.array([np.interp(xs, x, row) for row in f])
+            return np.array([np.interp(ys, y, col) for col in f.T]).T
+        u, v = regrid(u), regrid(v)
+    ax.streamplot(xs, ys, u, v, color="w", density=1.4, linewidth=0.6)
     fig.colorbar(pc, ax=ax, label="speed [m/s]")
     ax.set_aspect("equal")
     ax.set_xlabel("x")
