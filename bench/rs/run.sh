@@ -38,11 +38,11 @@ measure() {
   read -r wall user sys < <(tail -1 "$tf")
   local cpu
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
-  # mpiexec does not collect its ranks' CPU time (/usr/bin/time on mpiexec saw 0.35 s of a rank's
-  # 1 s busy loop here): each rank runs under its own /usr/bin/time, appending to $tf.ranks
+  # /usr/bin/time on mpiexec collects only part of its ranks' CPU time (0.35 s of a rank's 1 s
+  # busy loop here): each rank runs under its own /usr/bin/time, appending to $tf.ranks; the CPU
+  # time is their sum, or mpiexec's total when that is larger (it then holds the ranks and itself)
   if [[ -s $tf.ranks ]]; then
-    cpu=$(awk -v c="$cpu" '{ c += $1 + $2 } END { print c }' "$tf.ranks")
-    rm -f "$tf.ranks"
+    cpu=$(awk -v c="$cpu" '{ r += $1 + $2 } END { print (r > c ? r : c) }' "$tf.ranks")
   fi
   awk -v c="$case_" -v tl="$tool" -v w="$wall" -v cp="$cpu" -v m="$mpix" \
     'BEGIN { printf "%s,%s,%.2f,%.2f,%.2f,%.2f\n", c, tl, w, cp, m / w, m / cp }' >>"$csv"

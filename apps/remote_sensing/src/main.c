@@ -1,5 +1,6 @@
 /* whpc-remote-sensing: a raster chain (reprojection, masks, band math, filters, terrain) run
- * block by block over MPI ranks with GDAL; per-rank part files assembled into one COG/GeoTIFF,
+ * block by block over MPI ranks with GDAL; each rank writes its tiles in place into one file that
+ * becomes the GeoTIFF product (or is copied once to a COG),
  * statistics reduced exactly, AI chips and web tiles cut from the product, interrupted runs
  * resumable. See apps/remote_sensing/README.md. */
 #include <whpc.h>
@@ -23,9 +24,9 @@ int main(int argc, char **argv) {
 
   WHPC_MAIN(comm, whpc_output_prepare(ctx, "rs"));
   WHPC_MAIN(comm, rs_job_setup(ctx, &job));       /* inputs checked, expressions compiled */
-  WHPC_MAIN(comm, rs_run_blocks(ctx, &job, &res)); /* blocks -> per-rank part files */
+  WHPC_MAIN(comm, rs_run_blocks(ctx, &job, &res)); /* blocks -> tiles in place; SIGTERM: exit 75 */
   WHPC_MAIN(comm, rs_stop_check(ctx, &job, "assembling the product")); /* SIGTERM: exit 75, rerun resumes */
-  WHPC_MAIN(comm, rs_assemble_product(ctx, &job, &res)); /* VRT -> COG, statistics */
+  WHPC_MAIN(comm, rs_assemble_product(ctx, &job, &res)); /* rename or COG copy, statistics */
   WHPC_MAIN(comm, rs_stop_check(ctx, &job, "cutting chips"));
   WHPC_MAIN(comm, rs_make_chips(ctx, &job, &res));
   WHPC_MAIN(comm, rs_stop_check(ctx, &job, "making web tiles"));

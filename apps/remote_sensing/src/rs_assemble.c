@@ -1,4 +1,4 @@
-/* rs_assemble.c — VRT of the parts, COG/GeoTIFF conversion, quick-look PNG, AI chips. */
+/* rs_assemble.c — tile file to product (rename or COG/GTiff copy), quick-look PNG, AI chips. */
 #include "rs_assemble.h"
 
 #include <cpl_conv.h>

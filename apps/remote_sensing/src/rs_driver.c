@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include <errno.h>
+#include <time.h>
 #include <cpl_conv.h>
 #include <fcntl.h>
 
@@ -252,6 +253,23 @@ int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
                     "same command to resume", ndone, job->nblocks, job->parts_dir);
 }
 
+/* Collective: the other ranks wait for rank 0 (the product copy, tens of seconds for a COG)
+ * sleeping, not in a collective: Open MPI polls there, and a rank waiting in MPI_Barrier burnt as
+ * much CPU as rank 0's COG copy (16k^2: 30 s user + sys of sched_yield). */
+static int rs_wait_for_root(MPI_Comm comm) {
+  MPI_Request rq;
+  int done = 0;
+  WHPC_MPI(MPI_Ibarrier(comm, &rq));
+  while (!done) {
+    WHPC_MPI(MPI_Test(&rq, &done, MPI_STATUS_IGNORE));
+    if (!done) {
+      struct timespec ts = {0, 2000000}; /* 2 ms: nothing next to a copy of seconds */
+      nanosleep(&ts, NULL);
+    }
+  }
+  return WHPC_OK;
+}
+
 int rs_assemble_product(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   MPI_Comm comm = whpc_comm(ctx);
   int nb = job->out.nbands;
@@ -283,6 +301,7 @@ int rs_assemble_product(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
       whpc_timer_end(ctx, "quicklook");
     }
   }
+  WHPC_CALL(rs_wait_for_root(comm));
   whpc_agree(comm, rc, &global);
   res->t_product_done = whpc_wtime();
   return global;

@@ -22,15 +22,17 @@ typedef struct {
   long blocks_reused;  /* blocks taken from journals of earlier attempts */
 } rs_result;
 
-/* Collective. Every block through the chain into this rank's part file (dynamic work queue). */
+/* Collective. Every block through the chain, its tiles written in place into the tile file
+ * (dynamic work queue); SIGTERM/SIGUSR1: WHPC_STOPPED after the journals are synced. */
 int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res);
-/* Collective. Owner map and statistics reduced; rank 0 writes VRT, product, quick-look. */
+/* Collective. Owner map and statistics reduced; rank 0 writes the product and quick-look. */
 int rs_assemble_product(whpc_ctx_t ctx, rs_job *job, rs_result *res);
 /* Collective. AI chips cut from the product, distributed over ranks; rank 0 writes the index. */
 int rs_make_chips(whpc_ctx_t ctx, rs_job *job, rs_result *res);
-/* Collective. Web tiles (gdal2tiles.py layout) warped from the product, distributed over ranks. */
+/* Collective. Web tiles (gdal2tiles.py layout): the top zoom warped from the product, lower zooms
+ * averaged from the zoom above, zoom by zoom, distributed over ranks. */
 int rs_make_tiles(whpc_ctx_t ctx, rs_job *job, rs_result *res);
-/* Collective. Removes the parts (unless kept) and writes report.json. */
+/* Collective. Removes parts/ (unless kept) and writes report.json. */
 int rs_finish(whpc_ctx_t ctx, rs_job *job, rs_result *res);
 void rs_result_free(rs_result *res);
 /* Collective: after a SIGTERM/SIGUSR1 on any rank, WHPC_STOPPED (exit 75) naming the phase that

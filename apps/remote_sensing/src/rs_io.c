@@ -1,4 +1,4 @@
-/* rs_io.c — GDAL input stack, halo reads, sparse tiled part files. */
+/* rs_io.c — GDAL input stack, halo reads, the tile file every rank writes in place. */
 #include "rs_io.h"
 
 #include <cpl_conv.h>
