@@ -357,6 +357,7 @@ int rs_make_tiles(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   WHPC_CALL(global);
   whpc_timer_begin(ctx, "tiles");
   rs_tileset ts;
+  memset(&ts, 0, sizeof ts);
   CPLErrorReset();
   GDALDatasetH src = GDALOpen(vrt, GA_ReadOnly);
   rc = src ? rs_tiles_setup(src, job->tiles_zmin, job->tiles_zmax, job->tiles_xyz, &ts)
@@ -364,6 +365,7 @@ int rs_make_tiles(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   /* every rank computed the same tile set from the same file: agree before the queue */
   whpc_agree(whpc_comm(ctx), rc, &global);
   if (global) {
+    rs_tiles_free(&ts);
     if (src) GDALClose(src);
     whpc_timer_end(ctx, "tiles");
     return global;
@@ -386,6 +388,7 @@ int rs_make_tiles(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
     int rc2 = whpc_workqueue_destroy(&wq);
     whpc_agree(whpc_comm(ctx), rc ? rc : rc2, &global);
   }
+  rs_tiles_free(&ts);
   GDALClose(src);
   whpc_timer_end(ctx, "tiles");
   if (!global && whpc_rank(ctx) == 0) unlink(vrt);

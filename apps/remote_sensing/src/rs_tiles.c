@@ -7,6 +7,7 @@
 #include <cpl_string.h>
 #include <gdal_alg.h>
 #include <gdal_utils.h>
+#include <gdalwarper.h>
 #include <math.h>
 #include <ogr_srs_api.h>
 #include <stdio.h>
@@ -51,8 +52,12 @@ int rs_tiles_setup(GDALDatasetH product, int zmin, int zmax, int xyz, rs_tileset
   double gt[6], ext[4];
   int nx, ny;
   CPLErr e = GDALSuggestedWarpOutput2(product, GDALGenImgProjTransform, tr, gt, &nx, &ny, ext, 0);
-  GDALDestroyGenImgProjTransformer(tr);
+  if (e != CE_None) GDALDestroyGenImgProjTransformer(tr);
   WHPC_CHECK(e == CE_None, WHPC_ERR_INPUT, "tiles: no EPSG:3857 extent for the product: %s", rs_gdal_msg());
+  /* kept for every tile of this rank: a transformer per tile (what GDALWarp() builds) cost more
+   * than the warp itself; gdalwarp's default error threshold, 0.125 px */
+  ts->tr = tr;
+  ts->approx = GDALCreateApproxTransformer(GDALGenImgProjTransform, tr, 0.125);
   /* bounds as gdal2tiles takes them from its warped VRT */
   ts->ominx = gt[0];
   ts->omaxx = gt[0] + nx * gt[1];
@@ -90,7 +95,13 @@ int rs_tiles_source_write(const rs_job *job, double lo, double hi, const char *v
   return WHPC_OK;
 }
 
-int rs_tiles_write(const rs_tileset *ts, GDALDatasetH src, const char *dir, long id) {
+void rs_tiles_free(rs_tileset *ts) {
+  if (ts->approx) GDALDestroyApproxTransformer(ts->approx);
+  if (ts->tr) GDALDestroyGenImgProjTransformer(ts->tr);
+  ts->approx = ts->tr = NULL;
+}
+
+int rs_tiles_write(rs_tileset *ts, GDALDatasetH src, const char *dir, long id) {
   int z = ts->zmin;
   while (z < ts->zmax && id >= ts->first[z + 1]) z++;
   long k = id - ts->first[z];
@@ -106,16 +117,33 @@ int rs_tiles_write(const rs_tileset *ts, GDALDatasetH src, const char *dir, long
   CPLFree(wkt);
   GDALSetGeoTransform(mem, gt);
   GDALSetRasterColorInterpretation(GDALGetRasterBand(mem, 2), GCI_AlphaBand);
-  char **a = NULL;
-  a = CSLAddString(a, "-r");
-  a = CSLAddString(a, "bilinear");
-  a = CSLAddString(a, "-dstalpha");
-  GDALWarpAppOptions *o = GDALWarpAppOptionsNew(a, NULL);
-  CSLDestroy(a);
+  GDALSetGenImgProjTransformerDstGeoTransform(ts->tr, gt);
+  GDALWarpOptions *o = GDALCreateWarpOptions();
+  o->hSrcDS = src;
+  o->hDstDS = mem;
+  o->nBandCount = 1;
+  o->panSrcBands = CPLMalloc(sizeof(int));
+  o->panDstBands = CPLMalloc(sizeof(int));
+  o->panSrcBands[0] = o->panDstBands[0] = 1;
+  o->nDstAlphaBand = 2; /* gdalwarp -dstalpha */
+  int has_nd = 0;
+  double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(src, 1), &has_nd);
+  if (has_nd) { /* the byte source's nodata (0) is transparent */
+    o->padfSrcNoDataReal = CPLMalloc(sizeof(double));
+    o->padfSrcNoDataImag = CPLCalloc(1, sizeof(double));
+    o->padfSrcNoDataReal[0] = nd;
+  }
+  o->eResampleAlg = GRA_Bilinear;
+  o->pfnTransformer = GDALApproxTransform;
+  o->pTransformerArg = ts->approx;
+  o->papszWarpOptions = CSLSetNameValue(o->papszWarpOptions, "INIT_DEST", "0");
   CPLErrorReset();
-  GDALDatasetH srcs[1] = {src};
-  GDALDatasetH r = o ? GDALWarp(NULL, mem, 1, srcs, o, NULL) : NULL;
-  if (o) GDALWarpAppOptionsFree(o);
+  GDALWarpOperationH op = GDALCreateWarpOperation(o);
+  CPLErr we = op ? GDALChunkAndWarpImage(op, 0, 0, RS_TILE, RS_TILE) : CE_Failure;
+  if (op) GDALDestroyWarpOperation(op);
+  o->pTransformerArg = NULL; /* ours, reused */
+  GDALDestroyWarpOptions(o);
+  void *r = we == CE_None ? mem : NULL;
   int rc = WHPC_OK;
   if (!r) rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: warping tile %d/%d/%d failed: %s", z, tx, row, rs_gdal_msg());
   char path[4400], tmp[4500];

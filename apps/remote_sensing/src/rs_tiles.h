@@ -16,6 +16,7 @@ typedef struct {
   int tminx[RS_TILES_MAXZ + 1], tminy[RS_TILES_MAXZ + 1], tmaxx[RS_TILES_MAXZ + 1], tmaxy[RS_TILES_MAXZ + 1];
   long first[RS_TILES_MAXZ + 2]; /* id of the first tile of each zoom */
   long ntiles;
+  void *tr, *approx; /* product -> EPSG:3857 transformer (exact, and gdalwarp's approximation) */
 } rs_tileset;
 
 /* Tile ranges of zooms zmin..zmax (gdal2tiles' GlobalMercator arithmetic). */
@@ -23,7 +24,8 @@ int rs_tiles_setup(GDALDatasetH product, int zmin, int zmax, int xyz, rs_tileset
 /* Byte VRT of band 1 of the product, lo..hi -> 1..255, nodata 0 (one writer). */
 int rs_tiles_source_write(const rs_job *job, double lo, double hi, const char *vrt);
 /* Render tile id (of zoom zmax) from the byte source into <dir>/z/x/y.png or .webp (temp + rename). */
-int rs_tiles_write(const rs_tileset *ts, GDALDatasetH src, const char *dir, long id);
+int rs_tiles_write(rs_tileset *ts, GDALDatasetH src, const char *dir, long id);
+void rs_tiles_free(rs_tileset *ts);
 /* Tile id of a zoom below zmax from its (up to four) children of the zoom above, which must all be
  * written: gdal2tiles.py's create_overview_tile with its default 'average' resampling. */
 int rs_tiles_overview_write(const rs_tileset *ts, const char *dir, long id);
