@@ -61,7 +61,54 @@ struct whpc_ncfile_s {
   size_t chunk[3]; /* rank 0's owned extents: the largest block of each dimension */
   int shared_chunks; /* some chunk is written by two ranks (the grid does not divide evenly) */
   int hdf5_failed;   /* a collective write failed inside HDF5: the file cannot be closed safely */
+  struct whpc_ncfile_s *next_open; /* the list of files still open (see close_at_finalize) */
 };
+
+/* Files an app left open on an error path (it returned without whpc_ncio_abandon) used to be
+ * closed by HDF5's own MPI_Finalize hook, after ROMIO had freed its state: a segfault in
+ * ADIO_Set_view (climate with a full disk). A hook of ours on MPI_COMM_SELF, attached after
+ * the first nc_create_par/nc_open_par (so after HDF5's and ROMIO's, and run before them: MPI
+ * deletes those attributes last-in first-out), abandons every file still being written and
+ * closes every file still open for reading, on all ranks, while MPI-IO still works. */
+static struct whpc_ncfile_s *open_files = NULL;
+static void free_file(whpc_ncfile_t f);
+
+static void track(whpc_ncfile_t f) {
+  f->next_open = open_files;
+  open_files = f;
+}
+
+static void untrack(whpc_ncfile_t f) {
+  for (struct whpc_ncfile_s **p = &open_files; *p; p = &(*p)->next_open)
+    if (*p == f) {
+      *p = f->next_open;
+      return;
+    }
+}
+
+static int close_at_finalize(MPI_Comm comm, int keyval, void *value, void *extra) {
+  (void)comm, (void)keyval, (void)value, (void)extra;
+  while (open_files) {
+    whpc_ncfile_t f = open_files;
+    if (f->writing) {
+      whpc_ncio_abandon(&f);
+    } else {
+      untrack(f);
+      nc_close(f->ncid);
+      free_file(f);
+    }
+  }
+  return MPI_SUCCESS;
+}
+
+static void hook_finalize(void) {
+  static int done = 0;
+  int keyval;
+  if (done) return;
+  done = 1;
+  if (MPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, close_at_finalize, &keyval, NULL) == MPI_SUCCESS)
+    MPI_Comm_set_attr(MPI_COMM_SELF, keyval, NULL);
+}
 
 /* A failing netCDF call: WHPC_ERR_IO naming the file, what we were doing and netCDF's reason. */
 #define NCX(f, call, ...)                                                                   \
@@ -279,6 +326,7 @@ static int create_file(whpc_ncfile_t f, const whpc_nc_opts *opts, const whpc_nc_
   rc = nc_create_par(f->part, NC_NETCDF4 | NC_CLOBBER, f->comm, MPI_INFO_NULL, &f->ncid);
   if (rc != NC_NOERR) rc = WHPC_RAISE(WHPC_ERR_IO, "cannot create %s: %s", f->part, nc_strerror(rc));
   WHPC_CALL(agree(f->comm, rc));
+  hook_finalize();
   f->in_define = 1;
   /* Every value is written before anyone reads it: skip HDF5's fill pass (it costs a full
    * extra write of each dataset in parallel). _FillValue is still recorded per variable. */
@@ -330,6 +378,7 @@ int whpc_ncio_create(whpc_decomp_t g, const char *path, const whpc_nc_opts *opts
     free_file(f);
     return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
   }
+  track(f);
   *out = f;
   return WHPC_OK;
 }
@@ -634,6 +683,7 @@ int whpc_ncio_close(whpc_ncfile_t *fp) {
   if (!fp || !*fp) return WHPC_OK;
   whpc_ncfile_t f = *fp;
   *fp = NULL;
+  untrack(f);
   int nrc = nc_close(f->ncid);
   if (nrc != NC_NOERR)
     rc = WHPC_RAISE(WHPC_ERR_IO, "%s: close: %s", f->writing ? f->part : f->path, nc_strerror(nrc));
@@ -652,6 +702,7 @@ int whpc_ncio_abandon(whpc_ncfile_t *fp) {
   if (!fp || !*fp) return WHPC_OK;
   whpc_ncfile_t f = *fp;
   *fp = NULL;
+  untrack(f);
   if (f->hdf5_failed) {
     /* HDF5 returned an error from inside a collective write (the agreed error, known on every
      * rank): its state may differ between ranks and closing could hang in its metadata flush,
@@ -699,6 +750,7 @@ static int open_file(whpc_ncfile_t f) {
     if (nrc == NC_NOERR) nc_close(f->ncid);
     return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
   }
+  hook_finalize();
   f->in_define = 1; /* "is open" for the cleanup path */
   NCX(f, nc_inq_unlimdim(f->ncid, &unlim), "find the time dimension");
   if (unlim >= 0) {
@@ -733,6 +785,7 @@ int whpc_ncio_open(whpc_decomp_t g, const char *path, whpc_ncfile_t *out) {
     free_file(f);
     return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
   }
+  track(f);
   *out = f;
   return WHPC_OK;
 }
