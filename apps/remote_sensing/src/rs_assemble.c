@@ -73,8 +73,7 @@ int rs_product_write(const rs_job *job) {
   int rc = rs_translate(src, job->out_path, a);
   CSLDestroy(a);
   GDALClose(src);
-  if (!rc) unlink(job->tile_path);
-  return rc;
+  return rc; /* the tile file goes with parts/ at the end (rs.keep_parts keeps it) */
 }
 
 char **rs_byte_scale_args(const char *format, double lo, double hi) {
