@@ -78,6 +78,9 @@ typedef struct {
 extern const infer_op infer_ops[];
 extern const int infer_nops;
 int infer_op_find(const char *name);
+/* how many leading inputs of a node must be present (ONNX marks an absent optional input with an
+   empty name); the rest of its nin inputs may be absent */
+int infer_op_required_inputs(int op, int opset, int nin);
 
 struct infer_model_s {
   char *path;

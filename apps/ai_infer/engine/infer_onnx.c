@@ -364,6 +364,10 @@ static int build(infer_model *m, const Onnx__ModelProto *mp, const char *file, i
                   file, n->name, np->op_type, in);
       m->value[n->in[k]].nuse++;
     }
+    int required = infer_op_required_inputs(n->op, m->opset, n->nin);
+    for (int k = 0; k < required; ++k)
+      INFER_CHECK(n->in[k] >= 0, INFER_EINPUT, "%s: node '%s' (%s): input %d is required but its name is empty",
+                  file, n->name, np->op_type, k);
     if (n->op >= 0 && infer_ops[n->op].check) {
       int rc = infer_ops[n->op].check(n, m->opset);
       if (rc) {

@@ -78,3 +78,22 @@ int infer_op_find(const char *name) {
     if (!strcmp(infer_ops[i].name, name)) return i;
   return -1;
 }
+
+/* ONNX lets only optional inputs be empty; every input of an operator not listed here is required.
+   Kernels test in[k] >= 0 only for the optional ones. */
+int infer_op_required_inputs(int op, int opset, int nin) {
+  static const struct { const char *name; int required; } optional_tail[] = {
+      {"Conv", 2},      {"ConvTranspose", 2}, {"Gemm", 2},     {"Clip", 1},        {"Resize", 1},
+      {"Upsample", 1},  {"Squeeze", 1},       {"Unsqueeze", 1}, {"Dropout", 1},    {"ReduceMean", 1},
+      {"ReduceSum", 1}, {"ReduceMax", 1},     {"ReduceMin", 1}, {"ReduceProd", 1}, {"ReduceSumSquare", 1},
+      {"ReduceL1", 1},  {"ReduceL2", 1},      {"ReduceLogSum", 1}, {"ReduceLogSumExp", 1},
+  };
+  if (op < 0 || op >= infer_nops) return 0; /* unsupported: reported by name elsewhere */
+  const char *name = infer_ops[op].name;
+  int required = nin;
+  if (!strcmp(name, "Pad")) required = opset >= 11 ? 2 : 1;       /* pads became an input in opset 11 */
+  else if (!strcmp(name, "Slice")) required = opset >= 10 ? 3 : 1; /* starts, ends inputs since 10 */
+  for (size_t i = 0; i < sizeof optional_tail / sizeof optional_tail[0]; ++i)
+    if (!strcmp(name, optional_tail[i].name)) required = optional_tail[i].required;
+  return required < nin ? required : nin;
+}
