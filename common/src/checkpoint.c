@@ -517,6 +517,7 @@ int whpc_checkpoint_write(whpc_ckpt_t ck, long step) {
 static void fmt_shape(char *buf, size_t n, const int64_t *s, int nd) {
   size_t k = 0;
   buf[0] = 0;
+  if (nd > 3) nd = 3; /* the table holds 3 extents; a corrupt ndims must not read past them */
   for (int d = 0; d < nd && k < n; d++) k += (size_t)snprintf(buf + k, n - k, "%s%" PRId64, d ? " x " : "", s[d]);
 }
 
@@ -602,6 +603,9 @@ static int check_header(whpc_ckpt_t ck, const char *path, unsigned char **blk, s
                "checkpoint %s: variable %s is a %s %s, this run expects a %s %s", path, v->name,
                type_name(f->type), f->kind ? "value list" : "field", type_name((uint32_t)v->type),
                v->kind ? "value list" : "field");
+    WHPC_CHECK(f->ndims >= 1 && f->ndims <= 3, WHPC_ERR_INPUT,
+               "checkpoint %s: variable %s has %d dimensions, expected 1 to 3 (corrupt table)", path, v->name,
+               (int)f->ndims);
     var_shape(v, n, &nd);
     if (f->ndims != nd || f->n[0] != n[0] || f->n[1] != n[1] || f->n[2] != n[2]) {
       char have[96], want[96];
