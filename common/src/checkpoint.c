@@ -614,7 +614,12 @@ static int check_header(whpc_ckpt_t ck, const char *path, unsigned char **blk, s
       return WHPC_RAISE(WHPC_ERR_INPUT, "checkpoint %s: %s %s is %s, this run's is %s (other grid)", path,
                         v->kind ? "value list" : "field", v->name, have, want);
     }
-    WHPC_CHECK(f->offset + f->nbytes <= h.file_bytes, WHPC_ERR_INPUT,
+    /* the readers trust nbytes and offset: they must be exactly what this shape needs, inside the file */
+    const uint64_t want_bytes = (uint64_t)n[0] * (uint64_t)n[1] * (uint64_t)n[2] * type_size(v->type);
+    WHPC_CHECK(f->nbytes == want_bytes, WHPC_ERR_INPUT,
+               "checkpoint %s: variable %s holds %" PRIu64 " bytes, its shape needs %" PRIu64 " (corrupt table)", path,
+               v->name, f->nbytes, want_bytes);
+    WHPC_CHECK(f->offset <= h.file_bytes && f->nbytes <= h.file_bytes - f->offset, WHPC_ERR_INPUT,
                "checkpoint %s: variable %s lies beyond the end of the file (corrupt table)", path, v->name);
   }
   WHPC_CHECK(h.config_hash == ck->config_hash, WHPC_ERR_INPUT,
