@@ -44,7 +44,7 @@ long_args() {
   [[ ${2:-} == kill ]] && steps=10000000 tend=100000
   case $app in
     cfd) echo "$S/apps/cfd/examples/cavity_re100.ini grid.n=48,48 steady.enabled=false time.t_end=1e9 time.max_steps=$steps log.progress_interval=0.2 output.dir=$1" ;;
-    climate) echo "$S/apps/climate/examples/bubble.ini euler.resolution=250 euler.t_end=$tend euler.output_interval=300 log.progress_interval=0.2 output.dir=$1" ;;
+    climate) echo "$S/apps/climate/examples/bubble.ini euler.resolution=125 euler.t_end=$tend euler.output_interval=300 log.progress_interval=0.2 output.dir=$1" ;;
     remote_sensing) echo "$S/apps/remote_sensing/examples/ndvi.ini input.files=$W/big.tif rs.block_size=64 rs.ops=expr,filter filter.kind=median filter.radius=6 stats.hist_range= rs.resume=true log.progress_interval=0.2 output.dir=$1" ;;
     ai_infer) echo "$W/ai.ini log.progress_interval=0.2 output.dir=$1" ;;
   esac
