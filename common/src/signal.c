@@ -25,6 +25,8 @@ void whpc_signal_install(void) {
 
 void whpc_signal_simulate(void) { stop_flag = 1; }
 
+int whpc_stop_pending(void) { return stop_flag != 0; }
+
 int whpc_stop_requested(whpc_ctx_t ctx, int *stop) {
   int local = stop_flag != 0;
   /* Every rank must stop at the same step: any rank that saw the signal stops them all. */

@@ -67,6 +67,10 @@ int whpc_checkpoint_destroy(whpc_ckpt_t *ck);
  * same step boundary; the app then writes a checkpoint and returns WHPC_STOPPED (exit 75). */
 void whpc_signal_install(void);
 int whpc_stop_requested(whpc_ctx_t ctx, int *stop);
+/* Not collective: whether this rank has seen the signal. For loops where ranks do different
+ * amounts of work (dynamic work queues) and no collective call fits between items; the app
+ * must still agree over ranks (whpc_stop_requested, or its own messages) before it stops. */
+int whpc_stop_pending(void);
 /* Test helper: raise the flag as if a signal arrived. */
 void whpc_signal_simulate(void);
 

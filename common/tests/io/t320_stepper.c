@@ -98,7 +98,11 @@ static int run(whpc_ctx_t ctx) {
     t += 0.25;
     step++;
     if (sleep_ms) nanosleep(&(struct timespec){sleep_ms / 1000, (sleep_ms % 1000) * 1000000L}, NULL);
-    if (step == stop_at) whpc_signal_simulate();
+    if (step == stop_at) {
+      WHPC_CHECK(!whpc_stop_pending(), WHPC_ERR_ARG, "stop pending before any signal");
+      whpc_signal_simulate();
+      WHPC_CHECK(whpc_stop_pending(), WHPC_ERR_ARG, "whpc_stop_pending missed the signal");
+    }
     int stop;
     WHPC_CALL(whpc_stop_requested(ctx, &stop));
     if (whpc_checkpoint_due(ck, step) || stop) WHPC_CALL(whpc_checkpoint_write(ck, step));
