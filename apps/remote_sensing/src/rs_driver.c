@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
+#include <signal.h> /* raise(SIGKILL) in the rs.resume crash test */
 #include <unistd.h>
 #include <errno.h>
 #include <time.h>
@@ -108,26 +108,6 @@ static void rs_gdal_cache_size(const rs_job *job) {
   GDALSetCacheMax64((GIntBig)bytes);
 }
 
-/* SIGTERM/SIGUSR1: libwhpc's handler sets a flag that only the collective whpc_stop_requested
- * reads. The block loop runs on a dynamic queue (ranks take different numbers of blocks, so no
- * collective call fits inside it); this handler, put in front, also keeps a flag each rank can
- * read alone, and raises libwhpc's so the collective check after the loop agrees. */
-static volatile sig_atomic_t rs_stop_seen = 0;
-static void rs_on_signal(int sig) {
-  (void)sig;
-  rs_stop_seen = 1;
-  whpc_signal_simulate(); /* only sets libwhpc's sig_atomic_t flag: async-signal-safe */
-}
-static void rs_signal_install(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = rs_on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGUSR1, &sa, NULL);
-}
-
 /* Collective: a signal seen by any rank between phases stops all with WHPC_STOPPED (exit 75). The
  * blocks are all journaled by then, so a rerun only repeats the phases after them. */
 int rs_stop_check(whpc_ctx_t ctx, const rs_job *job, const char *phase) {
@@ -145,7 +125,6 @@ int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   int nb = job->out.nbands;
   memset(res, 0, sizeof *res);
   res->t_start = whpc_wtime();
-  rs_signal_install();
   rs_gdal_cache_size(job);
   WHPC_MALLOC(res->owner, job->nblocks);
   for (long b = 0; b < job->nblocks; b++) res->owner[b] = -1;
@@ -211,12 +190,14 @@ int rs_run_blocks(whpc_ctx_t ctx, rs_job *job, rs_result *res) {
   whpc_progress prog;
   whpc_progress_start(ctx, &prog, ntodo, 0, "");
   double t0 = whpc_wtime();
-  /* a signal: this rank takes no further block (the others stop at their next one) */
-  while (rc == WHPC_OK && !rs_stop_seen) {
+  /* a signal (libwhpc's flag, read by this rank alone: ranks take different numbers of blocks
+   * from the dynamic queue, so no collective fits here): this rank takes no further block; the
+   * others stop at their next one, and the collective whpc_stop_requested below agrees */
+  while (rc == WHPC_OK && !whpc_stop_pending()) {
     long first, count;
     rc = whpc_workqueue_next(wq, &first, &count);
     if (rc || count == 0) break;
-    for (long i = first; i < first + count && rc == WHPC_OK && !rs_stop_seen; i++) {
+    for (long i = first; i < first + count && rc == WHPC_OK && !whpc_stop_pending(); i++) {
       rc = rs_do_block(ctx, job, &ws, &sink, &jr, res, todo[i]);
       if (!rc && job->crash_after > 0 && res->blocks_local == job->crash_after) {
         /* tests of rs.resume: an interruption without any clean-up, right after a journal sync
