@@ -159,10 +159,17 @@ void proj_grid_locate(const proj_grid *g, int d, int c, double x, long *i0, doub
 
 /* ---- proj_ops.c (no MPI) */
 void proj_momentum_rhs(const proj_grid *g, const proj_params *prm, double *const u[3], double *const h[3]);
-/* One RK stage's explicit part fused in a single sweep (2D, uniform, central): h = H(u) and
- * u += gk h + zk hold - a grad p on the unknowns. Returns 0 (nothing done) where it does not apply. */
-int proj_stage_fused(const proj_grid *g, const proj_params *prm, double *const u[3], double *const h[3],
-                     double *const hold[3], const double *p, double gk, double zk, double a);
+/* The RK stage update of one row of component c: u[n] += gk h[n] + zk ho[n] - ah (p[n] - p[n - sc])
+ * for n in [0, len), the pointers at the row's first unknown, ah = a / h_c (uniform direction c;
+ * zk = 0: ho is not read). Used by the fused sweep and by the two-pass path. */
+void proj_stage_update_row(double *restrict u, const double *restrict h, const double *restrict ho,
+                           const double *restrict p, long sc, long len, double gk, double zk, double ah);
+/* One RK stage's explicit part fused in a single sweep (2D, uniform, central): u += gk H(u) +
+ * zk hs - a grad p on the unknowns, where hs holds the previous stage's H on entry (read when
+ * zk != 0) and this stage's H on return when keep (not written otherwise). Returns 0 (nothing
+ * done) where it does not apply. */
+int proj_stage_fused(const proj_grid *g, const proj_params *prm, double *const u[3], double *const hs[3],
+                     const double *p, double gk, double zk, double a, int keep);
 void proj_divergence(const proj_grid *g, double *const u[3], double *div);
 /* u[c] -= coef * grad(phi) on the unknowns (and outflow faces). */
 void proj_correct(const proj_grid *g, const proj_params *prm, double *const u[3], const double *phi, double coef);

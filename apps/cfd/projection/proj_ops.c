@@ -2,7 +2,19 @@
  * reads ghosts that the caller has exchanged and filled (proj_bc). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "proj.h"
+
+/* The explicit-step kernels are compiled three times (x86-64 baseline, AVX2, AVX-512) and the
+ * loader picks the widest the CPU has (GCC target_clones, an ifunc), as apps/climate does. The
+ * library is built with -ffp-contract=off, so no clone fuses a*b+c into an FMA: every clone, and a
+ * vector lane or scalar remainder, performs the same IEEE operations in the same order, and results
+ * stay identical on every CPU and for every decomposition. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && !defined(PROJ_NO_CLONES)
+#define PROJ_HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define PROJ_HOT
+#endif
 
 /* Maximum that keeps a NaN (as +inf, which also survives MPI_MAX): fmax would drop it and hide
  * a blow-up. */
@@ -28,7 +40,7 @@ static inline double conv_flux(const proj_grid *g, const proj_params *prm, doubl
  * Flux of component c through the d-face above sample q: F = U_d * f_face with
  * U_d = (u_d[q+sd] + u_d[q+sd-sc])/2 (for d = c this is the cell-centre average of f itself) and
  * f_face = (f[q] + f[q+sd])/2. */
-static void rhs_central(const proj_grid *g, const proj_params *prm, double *const u[3], double *restrict out,
+PROJ_HOT static void rhs_central(const proj_grid *g, const proj_params *prm, double *const u[3], double *restrict out,
                         int c) {
   long b[3], e[3];
   for (int d = 0; d < 3; d++) proj_unknown_range(g, prm, c, d, &b[d], &e[d]);
@@ -146,7 +158,8 @@ void proj_momentum_rhs(const proj_grid *g, const proj_params *prm, double *const
 /* One 2D row j of the central right-hand side of component c over [b0, b0 + len), written as
  * differences of face fluxes F = U f_face - nu df/dx (convection and diffusion together), each
  * computed once: the x-fluxes of the row into fx (len + 1 faces), the upper y-fluxes into fyup;
- * fylo holds the row's lower y-fluxes (the previous row's upper ones, or computed when first). */
+ * fylo holds the row's lower y-fluxes (the previous row's upper ones, or computed when first).
+ * The result goes to the row buffer out[0 .. len). */
 static inline void rhs_row2d(const proj_grid *g, const proj_params *prm, double *const u[3], double *restrict out,
                              int c, long j, long b0, long len, int first, double *restrict fx,
                              double *restrict fylo, double *restrict fyup) {
@@ -168,52 +181,62 @@ static inline void rhs_row2d(const proj_grid *g, const proj_params *prm, double 
   for (long n = 0; n < len; n++) {
     const size_t q = q0 + (size_t)n;
     fyup[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
-    out[q] = fc - (fx[n + 1] - fx[n]) * ih0 - (fyup[n] - fylo[n]) * ih1;
+    out[n] = fc - (fx[n + 1] - fx[n]) * ih0 - (fyup[n] - fylo[n]) * ih1;
   }
 }
 
-/* One 2D row of the RK stage update u += gk h + zk h_prev - a grad p (zk = 0: h_prev unread). */
-static inline void update_row2d(const proj_grid *g, double *restrict u, const double *restrict h,
-                                const double *restrict ho, const double *restrict p, int c, long j, long b0, long len,
-                                double gk, double zk, double ah) {
-  const long sc = g->stride[c];
-  const size_t q0 = proj_at(g, b0, j, 0);
+/* The body of proj_stage_update_row, inlined into the fused sweep's clones. */
+static inline void stage_update_row(double *restrict u, const double *restrict h, const double *restrict ho,
+                                    const double *restrict p, long sc, long len, double gk, double zk, double ah) {
   if (zk == 0.0)
-    for (long n = 0; n < len; n++) {
-      const size_t q = q0 + (size_t)n;
-      u[q] += gk * h[q] - ah * (p[q] - p[q - sc]);
-    }
+    for (long n = 0; n < len; n++) u[n] += gk * h[n] - ah * (p[n] - p[n - sc]);
   else
-    for (long n = 0; n < len; n++) {
-      const size_t q = q0 + (size_t)n;
-      u[q] += gk * h[q] + zk * ho[q] - ah * (p[q] - p[q - sc]);
-    }
+    for (long n = 0; n < len; n++) u[n] += gk * h[n] + zk * ho[n] - ah * (p[n] - p[n - sc]);
 }
 
-int proj_stage_fused(const proj_grid *g, const proj_params *prm, double *const u[3], double *const h[3],
-                     double *const hold[3], const double *p, const double gk, const double zk, double a) {
+PROJ_HOT void proj_stage_update_row(double *restrict u, const double *restrict h, const double *restrict ho,
+                                    const double *restrict p, long sc, long len, double gk, double zk, double ah) {
+  stage_update_row(u, h, ho, p, sc, len, gk, zk, ah);
+}
+
+PROJ_HOT int proj_stage_fused(const proj_grid *g, const proj_params *prm, double *const u[3], double *const hs[3],
+                              const double *p, const double gk, const double zk, double a, int keep) {
   if (g->ndims != 2 || g->sdir >= 0 || prm->conv != CONV_CENTRAL) return 0;
   /* Row j's right-hand side reads rows j-1 .. j+1 of both components, so row j-2 can be
-   * updated right after it: one sweep, with the rows still in cache, instead of two. */
+   * updated right after it: one sweep, with the rows still in cache, instead of two. The
+   * right-hand side rows wait in a ring of three row buffers until their update; there the
+   * previous stage's value is read from hs and (keep) replaced by this stage's, so each
+   * array is streamed once and the last stage writes no right-hand side at all. */
   long b[2][3], e[2][3];
   for (int c = 0; c < 2; c++)
     for (int d = 0; d < 3; d++) proj_unknown_range(g, prm, c, d, &b[c][d], &e[c][d]);
   const long ny = g->nl[1], w = g->nl[0] + 1;
-  double *buf = malloc(6 * (size_t)w * sizeof(double)); /* per component: fx, two y-flux rows */
-  if (!buf) return 0;                                   /* the two-pass path needs no memory */
-  double *fx[2] = {buf, buf + 3 * w}, *fy[2][2] = {{buf + w, buf + 2 * w}, {buf + 4 * w, buf + 5 * w}};
+  double *buf = malloc(12 * (size_t)w * sizeof(double)); /* per component: fx, 2 y-flux rows, 3 rhs rows */
+  if (!buf) return 0;                                    /* the two-pass path needs no memory */
+  double *fx[2], *fy[2][2], *ring[2][3];
+  for (int c = 0; c < 2; c++) {
+    double *bc = buf + 6 * c * w;
+    fx[c] = bc;
+    fy[c][0] = bc + w, fy[c][1] = bc + 2 * w;
+    for (int r = 0; r < 3; r++) ring[c][r] = bc + (3 + r) * w;
+  }
   for (long j = 0; j < ny + 2; j++) {
     for (int c = 0; c < 2 && j < ny; c++)
       if (j >= b[c][1] && j < e[c][1]) {
-        rhs_row2d(g, prm, u, h[c], c, j, b[c][0], e[c][0] - b[c][0], j == b[c][1], fx[c], fy[c][0], fy[c][1]);
+        rhs_row2d(g, prm, u, ring[c][j % 3], c, j, b[c][0], e[c][0] - b[c][0], j == b[c][1], fx[c], fy[c][0],
+                  fy[c][1]);
         double *t = fy[c][0]; /* this row's upper fluxes are the next row's lower ones */
         fy[c][0] = fy[c][1];
         fy[c][1] = t;
       }
     const long r = j - 2;
     for (int c = 0; c < 2 && r >= 0; c++)
-      if (r >= b[c][1] && r < e[c][1])
-        update_row2d(g, u[c], h[c], hold[c], p, c, r, b[c][0], e[c][0] - b[c][0], gk, zk, a / g->h[c]);
+      if (r >= b[c][1] && r < e[c][1]) {
+        const size_t q0 = proj_at(g, b[c][0], r, 0);
+        const long len = e[c][0] - b[c][0];
+        stage_update_row(u[c] + q0, ring[c][r % 3], hs[c] + q0, p + q0, g->stride[c], len, gk, zk, a / g->h[c]);
+        if (keep) memcpy(hs[c] + q0, ring[c][r % 3], (size_t)len * sizeof(double));
+      }
   }
   free(buf);
   return 1;
