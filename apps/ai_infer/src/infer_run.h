@@ -35,8 +35,6 @@ typedef struct {
   int signalled, peer, told; /* saw a signal / a peer left / we told the others */
   MPI_Request *req;
 } infer_leave;
-void infer_signals_install(void); /* after whpc_init: chains libwhpc's SIGTERM/SIGUSR1 handler */
-int infer_signal_seen(void);
 int infer_leave_open(MPI_Comm comm, infer_leave *lv);           /* collective */
 int infer_leave_wanted(infer_leave *lv);                         /* local: signal, or a peer left */
 int infer_leave_announce(infer_leave *lv);                       /* tell every other rank, once */

@@ -1,40 +1,16 @@
 /* infer_stop.c — leaving the work loop early, together.
  *
- * libwhpc's SIGTERM/SIGUSR1 handler only sets a flag that whpc_stop_requested reads
- * collectively; under the dynamic work queue ranks take different numbers of chunks, so no
- * collective call fits between chunks. We chain a handler that also sets a flag of our own,
- * read locally between chunks. A rank that leaves (signal or error) tells the others with one
- * small message each, so they leave at their next chunk too; after the queue is closed a
- * collective sum says how many told, and each rank receives exactly the messages sent to it. */
-#include <signal.h>
+ * libwhpc's SIGTERM/SIGUSR1 handler sets a flag; whpc_stop_requested reads it collectively, but
+ * under the dynamic work queue ranks take different numbers of chunks, so no collective call
+ * fits between chunks: we read it locally (whpc_stop_pending) between chunks instead. A rank
+ * that leaves (signal or error) tells the others with one small message each, so they leave at
+ * their next chunk too; after the queue is closed a collective sum says how many told, and each
+ * rank receives exactly the messages sent to it. */
 #include <stdlib.h>
 #include <string.h>
 #include "infer_run.h"
 
 #define TAG_LEAVE 7301
-
-static volatile sig_atomic_t stop_seen = 0;
-static struct sigaction prev_term, prev_usr1;
-
-static void on_stop(int sig) {
-  stop_seen = 1;
-  const struct sigaction *prev = sig == SIGTERM ? &prev_term : &prev_usr1;
-  /* keep libwhpc's flag (whpc_stop_requested) in step */
-  if (!(prev->sa_flags & SA_SIGINFO) && prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN)
-    prev->sa_handler(sig);
-}
-
-void infer_signals_install(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_stop;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGTERM, &sa, &prev_term);
-  sigaction(SIGUSR1, &sa, &prev_usr1);
-}
-
-int infer_signal_seen(void) { return stop_seen != 0; }
 
 int infer_leave_open(MPI_Comm comm, infer_leave *lv) {
   memset(lv, 0, sizeof *lv);
@@ -45,7 +21,7 @@ int infer_leave_open(MPI_Comm comm, infer_leave *lv) {
 }
 
 int infer_leave_wanted(infer_leave *lv) {
-  if (stop_seen) lv->signalled = 1;
+  if (whpc_stop_pending()) lv->signalled = 1;
   if (!lv->peer && lv->size > 1) {
     int flag = 0;
     /* an MPI failure here shows up again, and is reported, in the queue's next call */

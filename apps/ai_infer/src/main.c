@@ -187,7 +187,6 @@ int main(int argc, char **argv) {
                               NULL, 1};
   WHPC_MAIN(MPI_COMM_WORLD, whpc_init(&argc, &argv, &info, &ctx));
   MPI_Comm comm = whpc_comm(ctx);
-  infer_signals_install(); /* SIGTERM/SIGUSR1: leave the work loop at the next chunk, exit 75 */
   infer_params p;
   WHPC_MAIN(comm, infer_keys_add(ctx));
   WHPC_MAIN(comm, whpc_config_load(ctx, argc, argv));
