@@ -453,3 +453,78 @@ void rs_expr_eval(rs_expr_t e, const double *const *bands, long n, double *out) 
   }
   free(stk);
 }
+
+/* ---- fused indices (the block fast path) ---- */
+
+static int rs_is(const rs_insn *c, int op) { return c->op == op; }
+
+void rs_expr_fused(rs_expr_t e, rs_fused *f) {
+  memset(f, 0, sizeof *f);
+  const rs_insn *c = e->code;
+  int n = e->ncode;
+  if (n == 3 && rs_is(&c[0], OP_BAND) && rs_is(&c[1], OP_BAND) && rs_is(&c[2], OP_NDI)) {
+    *f = (rs_fused){RS_FUSED_NDI, {c[0].band, c[1].band, -1}, 0};
+  } else if (n == 7 && rs_is(&c[0], OP_BAND) && rs_is(&c[1], OP_BAND) && rs_is(&c[2], OP_SUB) &&
+             rs_is(&c[3], OP_BAND) && rs_is(&c[4], OP_BAND) && rs_is(&c[5], OP_ADD) && rs_is(&c[6], OP_DIV) &&
+             c[3].band == c[0].band && c[4].band == c[1].band) { /* (a - b) / (a + b): the same operations */
+    *f = (rs_fused){RS_FUSED_NDI, {c[0].band, c[1].band, -1}, 0};
+  } else if (n == 4 && rs_is(&c[0], OP_BAND) && rs_is(&c[1], OP_BAND) && rs_is(&c[2], OP_BAND) &&
+             rs_is(&c[3], OP_EVI)) {
+    *f = (rs_fused){RS_FUSED_EVI, {c[0].band, c[1].band, c[2].band}, 0};
+  } else if (n == 4 && rs_is(&c[0], OP_BAND) && rs_is(&c[1], OP_BAND) && rs_is(&c[2], OP_CONST) &&
+             rs_is(&c[3], OP_SAVI)) {
+    *f = (rs_fused){RS_FUSED_SAVI, {c[0].band, c[1].band, -1}, c[2].value};
+  }
+}
+
+int rs_fused_float_exact(const rs_fused *f) {
+  switch (f->kind) {
+    case RS_FUSED_NDI: /* a - b, a + b: integers below 2^17 */
+    case RS_FUSED_EVI: /* 2.5 (n - r), n + 6 r - 7.5 b + 1: multiples of 0.5 below 2^21 */
+      return 1;
+    case RS_FUSED_SAVI: /* (1 + L)(n - r) and n + r + L exact for L on a grid of 0.25 in [0, 1] */
+      return f->L == 0 || f->L == 0.25 || f->L == 0.5 || f->L == 0.75 || f->L == 1;
+    default:
+      return 0;
+  }
+}
+
+/* Branch-free loops (the compiler vectorises them); T is the type the formula is evaluated in,
+ * with the operations in the order rs_eval_run does them. */
+#define RS_FUSED_LOOP(T, FORMULA)                                                                  \
+  for (long p = 0; p < n; p++) {                                                                   \
+    T va = a[p], vb = b[p], vc = c ? c[p] : 0;                                                     \
+    (void)vc;                                                                                      \
+    T r = (FORMULA);                                                                               \
+    int bad = (has[0] & (a[p] == nd[0])) | (has[1] & (b[p] == nd[1])) | (hc & (vc == nd[2])) |     \
+              !(r - r == 0); /* not finite: inf - inf and NaN - NaN are NaN */                     \
+    out[p] = bad ? out_nodata : r;                                                                 \
+  }
+
+#define RS_FUSED_ALL(T)                                                                            \
+  int hc = c ? has[2] : 0;                                                                         \
+  T L = (T)f->L;                                                                                   \
+  (void)L;                                                                                         \
+  switch (f->kind) {                                                                               \
+    case RS_FUSED_NDI:                                                                             \
+      RS_FUSED_LOOP(T, (va - vb) / (va + vb))                                                      \
+      break;                                                                                       \
+    case RS_FUSED_EVI:                                                                             \
+      RS_FUSED_LOOP(T, (T)2.5 * (va - vb) / (va + (T)6.0 * vb - (T)7.5 * vc + (T)1.0))             \
+      break;                                                                                       \
+    case RS_FUSED_SAVI:                                                                            \
+      RS_FUSED_LOOP(T, ((T)1.0 + L) * (va - vb) / (va + vb + L))                                   \
+      break;                                                                                       \
+    default:                                                                                       \
+      for (long p = 0; p < n; p++) out[p] = out_nodata;                                            \
+  }
+
+void rs_fused_eval_f32(const rs_fused *f, const float *a, const float *b, const float *c, const float nd[3],
+                       const int has[3], long n, float out_nodata, float *out) {
+  RS_FUSED_ALL(float)
+}
+
+void rs_fused_eval_f64(const rs_fused *f, const float *a, const float *b, const float *c, const float nd[3],
+                       const int has[3], long n, double out_nodata, double *out) {
+  RS_FUSED_ALL(double)
+}

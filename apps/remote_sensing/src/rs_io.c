@@ -182,6 +182,19 @@ int rs_input_read(rs_input *in, int band, int x0, int y0, int w, int h, double *
   return WHPC_OK;
 }
 
+int rs_input_read_f32(rs_input *in, int band, int x0, int y0, int w, int h, float *buf) {
+  WHPC_CHECK(x0 >= 0 && y0 >= 0 && x0 + w <= in->width && y0 + h <= in->height, WHPC_ERR_INPUT,
+             "internal: window %d,%d %dx%d outside the input", x0, y0, w, h);
+  GDALRasterBandH b = GDALGetRasterBand(in->ds[in->band_file[band]], in->band_index[band]);
+  CPLErrorReset();
+  CPLErr e = GDALRasterIOEx(b, GF_Read, x0, y0, w, h, buf, w, h, GDT_Float32, (GSpacing)sizeof(float),
+                            (GSpacing)w * (GSpacing)sizeof(float), NULL);
+  WHPC_CHECK(e == CE_None, WHPC_ERR_INPUT, "input.files: '%s' band %d: reading pixels %d..%d x %d..%d failed "
+             "(corrupt or truncated file?): %s", in->files[in->band_file[band]], in->band_index[band], x0,
+             x0 + w - 1, y0, y0 + h - 1, rs_gdal_msg());
+  return WHPC_OK;
+}
+
 int rs_tilefile_create(const char *path, const rs_raster_desc *d) {
   GDALDriverH drv = GDALGetDriverByName("GTiff");
   WHPC_CHECK(drv, WHPC_ERR_IO, "the GDAL GTiff driver is missing");
@@ -245,21 +258,14 @@ int rs_tilefile_offsets(const char *path, const rs_raster_desc *d, int nbx, int 
   return rc;
 }
 
-int rs_tilefile_write(int fd, const char *path, const rs_raster_desc *d, long long off, int w, int h, double *v,
-                      void *scratch, void *tile, int stored) {
-  long n = (long)w * h;
-  for (long i = 0; i < n; i++)
-    if (isnan(v[i])) v[i] = d->nodata;
+int rs_tilefile_write_typed(int fd, const char *path, const rs_raster_desc *d, long long off, int w, int h,
+                            const void *v, void *tile) {
   int sz = GDALGetDataTypeSizeBytes(d->type);
-  /* GDAL's own conversion (rounding, clamping), so the stored values are exactly GDAL's */
-  GDALCopyWords64(v, GDT_Float64, 8, scratch, d->type, sz, n);
   size_t row = (size_t)w * sz, full = (size_t)d->block * sz, bytes = full * d->block;
-  const char *src = scratch;
-  if (w == d->block && h == d->block) {
-    src = scratch;
-  } else { /* an edge block: a whole tile, padded with zeros (never read back) */
+  const char *src = v;
+  if (w != d->block || h != d->block) { /* an edge block: a whole tile, padded with zeros (never read back) */
     memset(tile, 0, bytes);
-    for (int i = 0; i < h; i++) memcpy((char *)tile + i * full, (const char *)scratch + i * row, row);
+    for (int i = 0; i < h; i++) memcpy((char *)tile + i * full, (const char *)v + i * row, row);
     src = tile;
   }
   for (size_t done = 0; done < bytes;) {
@@ -268,6 +274,18 @@ int rs_tilefile_write(int fd, const char *path, const rs_raster_desc *d, long lo
     WHPC_CHECK(k > 0, WHPC_ERR_IO, "writing '%s' failed: %s", path, k < 0 ? strerror(errno) : "short write");
     done += (size_t)k;
   }
+  return WHPC_OK;
+}
+
+int rs_tilefile_write(int fd, const char *path, const rs_raster_desc *d, long long off, int w, int h, double *v,
+                      void *scratch, void *tile, int stored) {
+  long n = (long)w * h;
+  for (long i = 0; i < n; i++)
+    if (isnan(v[i])) v[i] = d->nodata;
+  int sz = GDALGetDataTypeSizeBytes(d->type);
+  /* GDAL's own conversion (rounding, clamping), so the stored values are exactly GDAL's */
+  GDALCopyWords64(v, GDT_Float64, 8, scratch, d->type, sz, n);
+  WHPC_CALL(rs_tilefile_write_typed(fd, path, d, off, w, h, scratch, tile));
   if (!stored) return WHPC_OK; /* nobody looks at the values (no statistics) */
   GDALCopyWords64(scratch, d->type, sz, v, GDT_Float64, 8, n);
   for (long i = 0; i < n; i++)

@@ -33,6 +33,10 @@ void rs_input_close(rs_input *in);
  * buf (w x h doubles). Pixels outside the image or equal to the band's nodata become NaN. */
 int rs_input_read(rs_input *in, int band, int x0, int y0, int w, int h, double *buf);
 
+/* Read band (0-based) of window [x0, x0+w) x [y0, y0+h), which must lie inside the image, into
+ * buf as float (GDAL's conversion; exact for integers of up to 16 bits and Float32), nodata values
+ * left as they are. For the fused fast path. */
+int rs_input_read_f32(rs_input *in, int band, int x0, int y0, int w, int h, float *buf);
 /* Output description shared by the tile file and the final product. */
 typedef struct {
   int width, height, nbands, block;
@@ -60,4 +64,8 @@ int rs_tilefile_offsets(const char *path, const rs_raster_desc *d, int nbx, int 
 int rs_tilefile_write(int fd, const char *path, const rs_raster_desc *d, long long off, int w, int h, double *v,
                       void *scratch, void *tile, int stored);
 
+/* Write a tile already in the output type (w x h values, nodata already in place): edge tiles
+ * padded through `tile`. Errors as rs_tilefile_write. */
+int rs_tilefile_write_typed(int fd, const char *path, const rs_raster_desc *d, long long off, int w, int h,
+                            const void *v, void *tile);
 #endif

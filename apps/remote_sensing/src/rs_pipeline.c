@@ -12,8 +12,44 @@ static int rs_max_bands(const rs_job *job) {
   return m;
 }
 
+/* Float holds every value of these types exactly. */
+static int rs_float_exact_type(GDALDataType t) {
+  return t == GDT_Byte || t == GDT_UInt16 || t == GDT_Int16 || t == GDT_Float32;
+}
+
+static void rs_fastpath_plan(const rs_job *job, rs_fastpath *fp) {
+  memset(fp, 0, sizeof *fp);
+  const rs_op *op = &job->ops[0];
+  if (job->nops != 1 || op->kind != RS_OP_EXPR || op->nexpr != 1 || job->halo != 0 || job->warp.enabled ||
+      job->qa_band >= 0 || job->has_range || job->zones_band >= 0 || job->out.type != GDT_Float32 ||
+      job->out.nbands != 1)
+    return;
+  rs_expr_fused(op->expr[0], &fp->f);
+  if (fp->f.kind == RS_FUSED_NONE) return;
+  int nb = fp->f.kind == RS_FUSED_EVI ? 3 : 2, ints = 1;
+  for (int i = 0; i < nb; i++) {
+    int k = fp->f.band[i];
+    GDALDataType t = job->in.type[k];
+    if (!rs_float_exact_type(t)) return;
+    ints &= t != GDT_Float32;
+    double nd = job->in.nodata[k];
+    fp->has[i] = job->in.has_nodata[k] && !isnan(nd) && (double)(float)nd == nd;
+    fp->nd[i] = fp->has[i] ? (float)nd : 0.0f;
+  }
+  fp->in_float = ints && rs_fused_float_exact(&fp->f);
+  double nd = job->out.nodata;
+  GDALCopyWords64(&nd, GDT_Float64, 8, &fp->out_nodata, GDT_Float32, 4, 1); /* as rs_tilefile_write stores it */
+  fp->enabled = 1;
+}
+
 int rs_workspace_create(const rs_job *job, rs_workspace *ws) {
   memset(ws, 0, sizeof *ws);
+  rs_fastpath_plan(job, &ws->fast);
+  if (ws->fast.enabled) {
+    size_t np = (size_t)job->block * job->block;
+    for (int i = 0; i < 3; i++) WHPC_MALLOC(ws->fin[i], np);
+    WHPC_MALLOC(ws->fout, np);
+  }
   int side = job->block + 2 * job->halo;
   ws->cap = side * side;
   ws->nbuf = 2 * rs_max_bands(job) + 1;
@@ -38,6 +74,8 @@ void rs_workspace_free(rs_workspace *ws) {
   free(ws->scratch);
   free(ws->tile);
   free(ws->zones);
+  for (int i = 0; i < 3; i++) free(ws->fin[i]);
+  free(ws->fout);
   memset(ws, 0, sizeof *ws);
 }
 
@@ -45,9 +83,37 @@ void rs_workspace_free(rs_workspace *ws) {
 
 static const char *RS_OP_TIMER[] = {"op.expr", "op.filter", "op.terrain"};
 
+/* The fast path (rs_fastpath): same values as the general chain, bit for bit. */
+static int rs_block_fast(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace *ws, int x0, int y0, int w,
+                         int h) {
+  const rs_fastpath *fp = &ws->fast;
+  int nb = fp->f.kind == RS_FUSED_EVI ? 3 : 2, rc = WHPC_OK;
+  long n = (long)w * h;
+  whpc_timer_begin(ctx, "read");
+  for (int i = 0; i < nb && !rc; i++) rc = rs_input_read_f32(in, fp->f.band[i], x0, y0, w, h, ws->fin[i]);
+  whpc_timer_end(ctx, "read");
+  WHPC_CALL(rc);
+  whpc_timer_begin(ctx, "op.expr");
+  const float *c = nb == 3 ? ws->fin[2] : NULL;
+  if (fp->in_float) {
+    rs_fused_eval_f32(&fp->f, ws->fin[0], ws->fin[1], c, fp->nd, fp->has, n, fp->out_nodata, ws->fout);
+    ws->typed = 1;
+    if (job->stats) { /* the stored values, NaN where they equal the nodata value (rs_tilefile_write) */
+      double *r = ws->result[0], nd = job->out.nodata;
+      for (long p = 0; p < n; p++) r[p] = (double)ws->fout[p] == nd ? NAN : (double)ws->fout[p];
+    }
+  } else {
+    rs_fused_eval_f64(&fp->f, ws->fin[0], ws->fin[1], c, fp->nd, fp->has, n, NAN, ws->result[0]);
+  }
+  whpc_timer_end(ctx, "op.expr");
+  return WHPC_OK;
+}
+
 int rs_block_run(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace *ws, long b) {
   int x0, y0, w, h, H = job->halo;
   rs_job_block(job, b, &x0, &y0, &w, &h);
+  ws->typed = 0;
+  if (ws->fast.enabled) return rs_block_fast(ctx, job, in, ws, x0, y0, w, h);
   int W = w + 2 * H, Hh = h + 2 * H;
   long n = (long)W * Hh;
   double **cur = ws->buf, **nxt = ws->buf + ws->nbuf / 2;

@@ -5,6 +5,20 @@
 #define RS_PIPELINE_H
 #include "rs_job.h"
 
+/* The fast path of the commonest chain: one built-in index (rs_fused) into a Float32 product,
+ * no halo, warp or masks, bands of at most 16-bit integers or Float32. The bands are read as
+ * float (exact) and the index is computed in one branch-free pass with the nodata tests: in float
+ * when that is exactly float(the double result) (rs_fused_float_exact, integer bands), writing
+ * the Float32 tile directly; else in double into result[0], as the general path. */
+typedef struct {
+  int enabled, in_float;
+  rs_fused f;
+  float nd[3]; /* band nodata values as float */
+  int has[3];  /* 0 where the band has none, or a NaN one (a NaN result is nodata anyway) or one
+                * no float equals (no pixel can hold it) */
+  float out_nodata;
+} rs_fastpath;
+
 typedef struct {
   int cap;           /* doubles per buffer */
   int nbuf;
@@ -15,6 +29,10 @@ typedef struct {
   void *scratch;     /* output-type conversion */
   void *tile;        /* an edge block padded to a whole tile */
   double *zones;     /* class ids of the block (zonal statistics) */
+  rs_fastpath fast;
+  float *fin[3];     /* fast path: the bands as float */
+  float *fout;       /* fast path in float: the Float32 tile */
+  int typed;         /* this block's output is in fout (write it as it is), not in result */
 } rs_workspace;
 
 int rs_workspace_create(const rs_job *job, rs_workspace *ws);

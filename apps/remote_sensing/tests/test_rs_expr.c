@@ -123,11 +123,84 @@ static void test_stats_combine(void **state) {
   assert_true(tot == (long long)n);
 }
 
+/* The fused fast path: which expressions it recognises, and that its float evaluation gives exactly
+ * float(the general double evaluation) for integer bands of up to 16 bits (rs_fused_float_exact),
+ * including the extremes, zero denominators and nodata; its double form equals it for any float. */
+static unsigned long long rng_state = 88172645463325252ULL;
+static unsigned rng(void) {
+  rng_state ^= rng_state << 13, rng_state ^= rng_state >> 7, rng_state ^= rng_state << 17;
+  return (unsigned)(rng_state >> 11);
+}
+
+static void check_fused(const char *text, int nb, int is_int16, int want_float) {
+  enum { N = 200000 };
+  static float fa[3][N], fout[N];
+  static double da[3][N], dgen[N], dfused[N];
+  rs_expr_t e;
+  char err[256];
+  if (rs_expr_compile(text, 4, NAMES, &e, err, sizeof err)) fail_msg("'%s': %s", text, err);
+  rs_fused f;
+  rs_expr_fused(e, &f);
+  if (f.kind == RS_FUSED_NONE) fail_msg("'%s' not recognised as a fused index", text);
+  assert_int_equal(rs_fused_float_exact(&f), want_float);
+  static const int edge[] = {0, 1, 2, 3, 65535, 65534, 32767, 32768, 100, 7};
+  for (int p = 0; p < N; p++)
+    for (int k = 0; k < 3; k++) {
+      int v = p < 1000 ? edge[(p / (k == 0 ? 1 : k == 1 ? 10 : 100)) % 10] : (int)(rng() % 65536);
+      if (is_int16) v -= 32768;
+      fa[k][p] = (float)v;
+    }
+  const double *bands[4] = {NULL, NULL, NULL, NULL};
+  for (int k = 0; k < nb; k++) { /* the general path's view: double, NaN where nodata (value 7) */
+    for (int p = 0; p < N; p++) da[k][p] = fa[k][p] == 7.0f ? NAN : fa[k][p];
+    bands[f.band[k]] = da[k];
+  }
+  rs_expr_eval(e, bands, N, dgen);
+  float nd[3] = {7, 7, 7};
+  int has[3] = {1, 1, 1};
+  const float *c = nb == 3 ? fa[2] : NULL;
+  rs_fused_eval_f64(&f, fa[0], fa[1], c, nd, has, N, NAN, dfused);
+  if (want_float) rs_fused_eval_f32(&f, fa[0], fa[1], c, nd, has, N, -9999.0f, fout);
+  long bad = 0;
+  for (int p = 0; p < N; p++) {
+    double g = dgen[p];
+    int gnd = !isfinite(g);
+    if (gnd != !isfinite(dfused[p]) || (!gnd && g != dfused[p])) bad++;
+    if (want_float && (gnd ? fout[p] != -9999.0f : fout[p] != (float)g)) bad++;
+  }
+  rs_expr_free(&e);
+  if (bad) fail_msg("'%s': %ld pixels differ from the general evaluation", text, bad);
+}
+
+static void test_fused(void **state) {
+  (void)state;
+  /* bands in argument order: nir = B4, red = B3, blue = B1 */
+  check_fused("ndvi(nir, red)", 2, 0, 1);
+  check_fused("(nir - red) / (nir + red)", 2, 0, 1);
+  check_fused("(B4-B3)/(B4+B3)", 2, 1, 1);
+  check_fused("evi(nir, red, blue)", 3, 0, 1);
+  check_fused("evi(nir, red, blue)", 3, 1, 1);
+  check_fused("savi(nir, red)", 2, 0, 1);
+  check_fused("savi(nir, red, 0.25)", 2, 1, 1);
+  check_fused("savi(nir, red, 0.3)", 2, 0, 0); /* 1.3 is not a float: double */
+  rs_expr_t e;
+  char err[256];
+  rs_fused f;
+  static const char *other[] = {"(nir - red) / (red + nir)", "ndvi(nir, red) * 2", "(nir - red) / (nir + blue)"};
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(rs_expr_compile(other[i], 4, NAMES, &e, err, sizeof err), 0);
+    rs_expr_fused(e, &f);
+    assert_int_equal(f.kind, RS_FUSED_NONE);
+    rs_expr_free(&e);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_precedence), cmocka_unit_test(test_indices_bitwise),
       cmocka_unit_test(test_nan_and_functions), cmocka_unit_test(test_errors),
       cmocka_unit_test(test_uses),       cmocka_unit_test(test_stats_combine),
+      cmocka_unit_test(test_fused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
