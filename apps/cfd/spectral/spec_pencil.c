@@ -117,108 +117,92 @@ void cfd_pencil_destroy(cfd_pencil *pc) {
   memset(pc, 0, sizeof(*pc));
 }
 
-/* X [zl][yl][nc] <-> Y [zl][kxl][n] over the row communicator. */
-static void row_fwd(cfd_pencil *pc, long n, fftw_complex *buf) {
-  ptrdiff_t nc = n / 2 + 1, zl = pc->zl, yl = pc->yl, kxl = pc->kxl;
-  fftw_complex *sb = pc->sbuf, *rb = pc->rbuf;
-  for (int j = 0; j < pc->p1; j++) {
-    ptrdiff_t kx0, kxlj;
-    block(nc, pc->p1, j, &kx0, &kxlj);
-    fftw_complex *o = sb + pc->d1s[j] / 2;
-    for (ptrdiff_t z = 0; z < zl; z++)
-      for (ptrdiff_t y = 0; y < yl; y++)
-        memcpy(o + (z * yl + y) * kxlj, buf + (z * yl + y) * nc + kx0, sizeof(fftw_complex) * (size_t)kxlj);
-  }
-  MPI_Alltoallv(sb, pc->c1s, pc->d1s, MPI_DOUBLE, rb, pc->c1r, pc->d1r, MPI_DOUBLE, pc->row);
-  for (int j = 0; j < pc->p1; j++) {
-    ptrdiff_t y0, ylj;
-    block(n, pc->p1, j, &y0, &ylj);
-    const fftw_complex *in = rb + pc->d1r[j] / 2;
-    for (ptrdiff_t z = 0; z < zl; z++)
-      for (ptrdiff_t y = 0; y < ylj; y++)
-        for (ptrdiff_t kx = 0; kx < kxl; kx++) buf[(z * kxl + kx) * n + y0 + y] = in[(z * ylj + y) * kxl + kx];
+/* One of the two exchanges. The line side holds nlines lines of len (x or ky), cut into blocks
+ * of len, one per peer; the transposed side holds lines of n along the gathered direction (y or
+ * z), cut into blocks of n, one per peer. The block of peer j on the transposed side is packed
+ * [na][nb][nloc] (nloc: my block of len) with the gathered index outer (a) or inner (b), and
+ * element (a, b, c) lies at g0 + a sa + b sb + c sc in the buffer (g0: the gathered block's start). */
+typedef struct {
+  MPI_Comm comm;
+  int parts;
+  const int *cl, *dl, *ct, *dt; /* counts/displacements (doubles) of the line and transposed sides */
+  ptrdiff_t nlines, len, nloc, fixed, sa, sb, sc;
+  int gather_outer;
+} exchange;
+
+/* X [zl][yl][nc] <-> Y [zl][kxl][n] over the row communicator: a block is [zl][y of j][kxl]. */
+static exchange row_exchange(const cfd_pencil *pc, long n) {
+  return (exchange){.comm = pc->row, .parts = pc->p1, .cl = pc->c1s, .dl = pc->d1s, .ct = pc->c1r, .dt = pc->d1r,
+                    .nlines = pc->zl * pc->yl, .len = n / 2 + 1, .nloc = pc->kxl, .fixed = pc->zl,
+                    .sa = pc->kxl * n, .sb = 1, .sc = n, .gather_outer = 0};
+}
+
+/* Y [zl][kxl][n (ky)] <-> Z [kyl][kxl][n (z)] over the column communicator: a block is
+ * [z of j][kxl][kyl]. */
+static exchange col_exchange(const cfd_pencil *pc, long n) {
+  return (exchange){.comm = pc->col, .parts = pc->p2, .cl = pc->c2s, .dl = pc->d2s, .ct = pc->c2r, .dt = pc->d2r,
+                    .nlines = pc->zl * pc->kxl, .len = n, .nloc = pc->kyl, .fixed = pc->kxl,
+                    .sa = 1, .sb = n, .sc = pc->kxl * n, .gather_outer = 1};
+}
+
+/* Peer j's block of the line side: from buf into blk (out) or back. */
+static void line_block(const exchange *x, int j, fftw_complex *buf, fftw_complex *blk, int out) {
+  ptrdiff_t s0, sl;
+  block(x->len, x->parts, j, &s0, &sl);
+  const size_t bytes = sizeof(fftw_complex) * (size_t)sl;
+  for (ptrdiff_t l = 0; l < x->nlines; l++) {
+    fftw_complex *line = buf + l * x->len + s0, *b = blk + l * sl;
+    if (out) memcpy(b, line, bytes);
+    else memcpy(line, b, bytes);
   }
 }
 
-static void row_bwd(cfd_pencil *pc, long n, fftw_complex *buf) {
-  ptrdiff_t nc = n / 2 + 1, zl = pc->zl, yl = pc->yl, kxl = pc->kxl;
-  fftw_complex *sb = pc->sbuf, *rb = pc->rbuf;
-  for (int j = 0; j < pc->p1; j++) { /* to j: [z][y of j][my kx] */
-    ptrdiff_t y0, ylj;
-    block(n, pc->p1, j, &y0, &ylj);
-    fftw_complex *o = sb + pc->d1r[j] / 2;
-    for (ptrdiff_t z = 0; z < zl; z++)
-      for (ptrdiff_t y = 0; y < ylj; y++)
-        for (ptrdiff_t kx = 0; kx < kxl; kx++) o[(z * ylj + y) * kxl + kx] = buf[(z * kxl + kx) * n + y0 + y];
-  }
-  MPI_Alltoallv(sb, pc->c1r, pc->d1r, MPI_DOUBLE, rb, pc->c1s, pc->d1s, MPI_DOUBLE, pc->row);
-  for (int j = 0; j < pc->p1; j++) { /* from j: [z][my y][kx of j] */
-    ptrdiff_t kx0, kxlj;
-    block(nc, pc->p1, j, &kx0, &kxlj);
-    const fftw_complex *in = rb + pc->d1s[j] / 2;
-    for (ptrdiff_t z = 0; z < zl; z++)
-      for (ptrdiff_t y = 0; y < yl; y++)
-        memcpy(buf + (z * yl + y) * nc + kx0, in + (z * yl + y) * kxlj, sizeof(fftw_complex) * (size_t)kxlj);
-  }
+/* Peer j's block of the transposed side: from buf into blk (out) or back. */
+static void transposed_block(const exchange *x, long n, int j, fftw_complex *buf, fftw_complex *blk, int out) {
+  ptrdiff_t g0, gl;
+  block(n, x->parts, j, &g0, &gl);
+  const ptrdiff_t na = x->gather_outer ? gl : x->fixed, nb = x->gather_outer ? x->fixed : gl;
+  const ptrdiff_t nloc = x->nloc, sc = x->sc;
+  for (ptrdiff_t a = 0; a < na; a++)
+    for (ptrdiff_t b = 0; b < nb; b++) {
+      fftw_complex *t = buf + g0 + a * x->sa + b * x->sb, *p = blk + (a * nb + b) * nloc;
+      if (out)
+        for (ptrdiff_t c = 0; c < nloc; c++) p[c] = t[c * sc];
+      else
+        for (ptrdiff_t c = 0; c < nloc; c++) t[c * sc] = p[c];
+    }
 }
 
-/* Y [zl][kxl][n (ky)] <-> Z [kyl][kxl][n (z)] over the column communicator. */
-static void col_fwd(cfd_pencil *pc, long n, fftw_complex *buf) {
-  ptrdiff_t zl = pc->zl, kxl = pc->kxl, kyl = pc->kyl;
+/* Forward: line side -> transposed side; backward: the reverse, sends and receives swapped. */
+static void transpose(cfd_pencil *pc, const exchange *x, long n, fftw_complex *buf, int forward) {
+  const int *cs = forward ? x->cl : x->ct, *ds = forward ? x->dl : x->dt;
+  const int *cr = forward ? x->ct : x->cl, *dr = forward ? x->dt : x->dl;
   fftw_complex *sb = pc->sbuf, *rb = pc->rbuf;
-  for (int j = 0; j < pc->p2; j++) {
-    ptrdiff_t ky0, kylj;
-    block(n, pc->p2, j, &ky0, &kylj);
-    fftw_complex *o = sb + pc->d2s[j] / 2;
-    for (ptrdiff_t z = 0; z < zl; z++)
-      for (ptrdiff_t kx = 0; kx < kxl; kx++)
-        memcpy(o + (z * kxl + kx) * kylj, buf + (z * kxl + kx) * n + ky0, sizeof(fftw_complex) * (size_t)kylj);
+  for (int j = 0; j < x->parts; j++) {
+    if (forward) line_block(x, j, buf, sb + ds[j] / 2, 1);
+    else transposed_block(x, n, j, buf, sb + ds[j] / 2, 1);
   }
-  MPI_Alltoallv(sb, pc->c2s, pc->d2s, MPI_DOUBLE, rb, pc->c2r, pc->d2r, MPI_DOUBLE, pc->col);
-  for (int j = 0; j < pc->p2; j++) {
-    ptrdiff_t z0, zlj;
-    block(n, pc->p2, j, &z0, &zlj);
-    const fftw_complex *in = rb + pc->d2r[j] / 2;
-    for (ptrdiff_t z = 0; z < zlj; z++)
-      for (ptrdiff_t kx = 0; kx < kxl; kx++)
-        for (ptrdiff_t ky = 0; ky < kyl; ky++) buf[(ky * kxl + kx) * n + z0 + z] = in[(z * kxl + kx) * kyl + ky];
-  }
-}
-
-static void col_bwd(cfd_pencil *pc, long n, fftw_complex *buf) {
-  ptrdiff_t zl = pc->zl, kxl = pc->kxl, kyl = pc->kyl;
-  fftw_complex *sb = pc->sbuf, *rb = pc->rbuf;
-  for (int j = 0; j < pc->p2; j++) { /* to j: [z of j][kx][my ky] */
-    ptrdiff_t z0, zlj;
-    block(n, pc->p2, j, &z0, &zlj);
-    fftw_complex *o = sb + pc->d2r[j] / 2;
-    for (ptrdiff_t z = 0; z < zlj; z++)
-      for (ptrdiff_t kx = 0; kx < kxl; kx++)
-        for (ptrdiff_t ky = 0; ky < kyl; ky++) o[(z * kxl + kx) * kyl + ky] = buf[(ky * kxl + kx) * n + z0 + z];
-  }
-  MPI_Alltoallv(sb, pc->c2r, pc->d2r, MPI_DOUBLE, rb, pc->c2s, pc->d2s, MPI_DOUBLE, pc->col);
-  for (int j = 0; j < pc->p2; j++) { /* from j: [my z][kx][ky of j] */
-    ptrdiff_t ky0, kylj;
-    block(n, pc->p2, j, &ky0, &kylj);
-    const fftw_complex *in = rb + pc->d2s[j] / 2;
-    for (ptrdiff_t z = 0; z < zl; z++)
-      for (ptrdiff_t kx = 0; kx < kxl; kx++)
-        memcpy(buf + (z * kxl + kx) * n + ky0, in + (z * kxl + kx) * kylj, sizeof(fftw_complex) * (size_t)kylj);
+  MPI_Alltoallv(sb, cs, ds, MPI_DOUBLE, rb, cr, dr, MPI_DOUBLE, x->comm);
+  for (int j = 0; j < x->parts; j++) {
+    if (forward) transposed_block(x, n, j, buf, rb + dr[j] / 2, 0);
+    else line_block(x, j, buf, rb + dr[j] / 2, 0);
   }
 }
 
 void cfd_pencil_r2c(cfd_pencil *pc, long n, fftw_complex *buf) {
   if (pc->xf) fftw_execute_dft_r2c(pc->xf, (double *)buf, buf);
-  row_fwd(pc, n, buf);
+  const exchange row = row_exchange(pc, n), col = col_exchange(pc, n);
+  transpose(pc, &row, n, buf, 1);
   if (pc->yf) fftw_execute_dft(pc->yf, buf, buf);
-  col_fwd(pc, n, buf);
+  transpose(pc, &col, n, buf, 1);
   if (pc->zf) fftw_execute_dft(pc->zf, buf, buf);
 }
 
 void cfd_pencil_c2r(cfd_pencil *pc, long n, fftw_complex *buf) {
+  const exchange row = row_exchange(pc, n), col = col_exchange(pc, n);
   if (pc->zb) fftw_execute_dft(pc->zb, buf, buf);
-  col_bwd(pc, n, buf);
+  transpose(pc, &col, n, buf, 0);
   if (pc->yb) fftw_execute_dft(pc->yb, buf, buf);
-  row_bwd(pc, n, buf);
+  transpose(pc, &row, n, buf, 0);
   if (pc->xb) fftw_execute_dft_c2r(pc->xb, buf, (double *)buf);
 }
