@@ -6,9 +6,15 @@
  * Operator: A = -lap (symmetric positive semi-definite), assembled through KSPSetComputeOperators
  * on any DMDA of the hierarchy, so every multigrid level gets the rediscretised operator of its
  * own spacing. Default solver: CG with geometric multigrid on the DMDA hierarchy (cell-centred Q0
- * coarsening n -> n/2, V-cycle, 4 Chebyshev/Jacobi smoothing steps, SVD on the coarse grid), overridable
- * through petsc.options. Pure Neumann/periodic problems carry the constant null space. The previous
- * increment is the initial guess (warm start). */
+ * coarsening n -> n/2, V-cycle, one Richardson step of processor-local symmetric Gauss-Seidel
+ * (PCSOR) before and after, SVD on the coarse grid), overridable through petsc.options. With Q0
+ * transfers a V-cycle needs ~9 CG iterations for rtol 1e-8 whatever the smoother; one SSOR sweep is
+ * the cheapest smoother that keeps that count, exchanges no halo (Richardson + SOR skips the
+ * residual) and needs no eigenvalue estimate at set-up: about half the flops of 4 Chebyshev/Jacobi
+ * steps per solve (measured at 512^2, 2 ranks). The whole set-up (operators on every level,
+ * multigrid hierarchy, coarse SVD) happens at creation, outside the solves. Pure Neumann/periodic
+ * problems carry the constant null space. The previous increment is the initial guess (warm
+ * start). */
 #include <petscdmda.h>
 #include <petscksp.h>
 #include <stdio.h>
@@ -204,9 +210,9 @@ int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *
                                {"-pc_type", "mg"},
                                {"-pc_mg_levels", lev},
                                {"-pc_mg_cycle_type", "v"},
-                               {"-mg_levels_ksp_max_it", "4"},
-                               {"-mg_levels_ksp_type", "chebyshev"},
-                               {"-mg_levels_pc_type", "jacobi"},
+                               {"-mg_levels_ksp_max_it", "1"},
+                               {"-mg_levels_ksp_type", "richardson"},
+                               {"-mg_levels_pc_type", "sor"},
                                {"-mg_coarse_pc_type", "redundant"},
                                {"-mg_coarse_redundant_pc_type", "svd"}};
   char pctype[64] = "mg";
@@ -233,6 +239,7 @@ int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *
   PCALL(KSPSetNormType(s->ksp, KSP_NORM_UNPRECONDITIONED));
   PCALL(KSPSetInitialGuessNonzero(s->ksp, PETSC_TRUE));
   PCALL(KSPSetFromOptions(s->ksp));
+  PCALL(KSPSetUp(s->ksp)); /* operators, hierarchy and coarse factorisation now, not in the first solve */
   *impl = s;
   return WHPC_OK;
 }

@@ -49,8 +49,37 @@ fi
 
 # ---- 2. pressure solve vs PETSc ex50 / ex45
 ex=/usr/share/petsc/3.18/share/petsc/examples/src
-# whpc-cfd: pressure timer / solves (includes the first, cold solve; the others are warm-started)
-per_solve() { json "$1" "t=[x for x in r['timers'] if x['name']=='pressure'][0]; print(f\"{t['max_s']/t['count']:.4g}\")"; }
+# whpc-cfd: time per pressure solve that did work (report.json pressure.time_per_solve_s: warm-started
+# solves, without the set-up, which is timed separately as pressure_setup), PETSc's KSPSolve event
+# of -log_view likewise (its PCSetUp is logged apart)
+per_solve() { json "$1" "print(f\"{r['results']['pressure']['time_per_solve_s']:.4g}\")"; }
+setup_s() { json "$1" "t=[x for x in r['timers'] if x['name']=='pressure_setup'][0]; print(f\"{t['max_s']:.3g}\")"; }
+its_per_solve() { json "$1" "x=r['results']; print(f\"{x['poisson_iterations']/max(x['pressure']['solves'],1):.1f}\")"; }
+ksp() { awk '/^KSPSolve/ {s=$4} /^PCSetUp/ {p=$4} END {print s, p}' "$1"; }
+kits() { grep -o 'iterations [0-9]*' "$1" | head -1 | awk '{print $2}'; }
+# On a shared machine one run can be several times slower than the next: every pressure
+# measurement is the best of three runs (REPS), the peer's and ours alike.
+reps=${REPS:-3}
+# peer LOG ARGS...: run a PETSc tutorial reps times, keep in LOG the run with the fastest KSPSolve
+peer() {
+  local log=$1 best= t; shift
+  for ((i = 1; i <= reps; i++)); do
+    mpi "$@" > "$log.tmp" 2>&1
+    t=$(awk '/^KSPSolve/ {print $4}' "$log.tmp")
+    if [[ -z $best ]] || $py -c "import sys; sys.exit(not float(sys.argv[1]) < float(sys.argv[2]))" "$t" "$best"; then best=$t; mv "$log.tmp" "$log"; fi
+  done
+  rm -f "$log.tmp"
+}
+# whpc DIR ARGS...: run whpc-cfd reps times into DIR_r*, link DIR to the fastest per solve
+whpc() {
+  local dir=$1 best= t bi=1; shift
+  for ((i = 1; i <= reps; i++)); do
+    mpi "$exe" "$@" output.dir="${dir}_r$i" output.enabled=false output.overwrite=true log.level=warn > "${dir}_r$i.log" 2>&1
+    t=$(per_solve "${dir}_r$i/report.json")
+    if [[ -z $best ]] || $py -c "import sys; sys.exit(not float(sys.argv[1]) < float(sys.argv[2]))" "$t" "$best"; then best=$t; bi=$i; fi
+  done
+  rm -rf "$dir"; ln -s "$(basename "${dir}_r$bi")" "$dir"
+}
 if [[ ${ONLY:-} == explicit ]]; then
   :
 elif [[ -f $ex/ksp/ksp/tutorials/ex50.c ]]; then
@@ -60,25 +89,37 @@ elif [[ -f $ex/ksp/ksp/tutorials/ex50.c ]]; then
   n=512; rtol=1e-8
   if want pressure; then
   # PETSc ex50: 2D Neumann Poisson on a vertex DMDA ((n+1)^2 points, Q1 multigrid with
-  # rediscretised levels), CG + MG V-cycle, same tolerance; KSPSolve time from -log_view
-  mpi "$out/ex50" -da_grid_x $((n+1)) -da_grid_y $((n+1)) -ksp_type cg -pc_type mg -pc_mg_levels 6 \
-    -mg_coarse_pc_type redundant -mg_coarse_redundant_pc_type svd -ksp_rtol $rtol -ksp_converged_reason -log_view > "$out/ex50.log" 2>&1
-  t50=$(awk '/^KSPSolve/ {print $4; exit}' "$out/ex50.log")
+  # rediscretised levels), CG + MG V-cycle, same rtol. Our CG stops on the true (unpreconditioned)
+  # residual; PETSc's CG default is the preconditioned one, a different test (5 instead of 9
+  # iterations here): the target ratio is against ex50 with -ksp_norm_type unpreconditioned, the same
+  # test. ex50 as shipped and ex50 with our smoother are printed too.
+  opt50="-da_grid_x $((n+1)) -da_grid_y $((n+1)) -ksp_type cg -pc_type mg -pc_mg_levels 6 -mg_coarse_pc_type redundant \
+    -mg_coarse_redundant_pc_type svd -ksp_rtol $rtol -ksp_converged_reason -log_view"
+  ours="-mg_levels_ksp_type richardson -mg_levels_pc_type sor -mg_levels_ksp_max_it 1"
+  peer "$out/ex50_default.log" "$out/ex50" $opt50
+  peer "$out/ex50.log" "$out/ex50" $opt50 -ksp_norm_type unpreconditioned
+  peer "$out/ex50_sor.log" "$out/ex50" $opt50 -ksp_norm_type unpreconditioned $ours
+  read -r t50 s50 < <(ksp "$out/ex50.log"); read -r t50d s50d < <(ksp "$out/ex50_default.log"); read -r t50s s50s < <(ksp "$out/ex50_sor.log")
+  say "PETSc ex50 ${n}^2 (513^2 vertices), $np ranks: KSPSolve ${t50} s ($(kits "$out/ex50.log") its, true residual), PCSetUp ${s50} s; as shipped (preconditioned norm) ${t50d} s ($(kits "$out/ex50_default.log") its); with our smoother ${t50s} s ($(kits "$out/ex50_sor.log") its); $(uptime | sed 's/.*load/load/')"
   for s in petsc fft; do
-    mpi "$exe" "$src/apps/cfd/examples/cavity_re100.ini" grid.n=$n,$n steady.enabled=false time.max_steps=3 time.t_end=1e9 \
-      pressure.solver=$s pressure.rtol=$rtol output.dir="$out/p2d_$s" output.overwrite=true log.level=warn > "$out/p2d_$s.log" 2>&1
+    whpc "$out/p2d_$s" "$src/apps/cfd/examples/cavity_re100.ini" grid.n=$n,$n steady.enabled=false time.max_steps=3 \
+      time.t_end=1e9 pressure.solver=$s pressure.rtol=$rtol
     t=$(per_solve "$out/p2d_$s/report.json")
-    say "2D ${n}^2 pressure solve ($s): ${t} s per solve vs PETSc ex50 ${t50} s, ratio $(ratio "$t" "$t50") (target <= 1.0)"
+    say "2D ${n}^2 pressure solve ($s): ${t} s per solve ($(its_per_solve "$out/p2d_$s/report.json") its), set-up $(setup_s "$out/p2d_$s/report.json") s; ratio $(ratio "$t" "$t50") to ex50 (target <= 1.0), $(ratio "$t" "$t50d") to ex50 as shipped, $(ratio "$t" "$t50s") to ex50 with our smoother"
   done
   m=64
-  mpi "$out/ex45" -da_grid_x $((m+1)) -da_grid_y $((m+1)) -da_grid_z $((m+1)) -ksp_type cg -pc_type mg -pc_mg_levels 4 \
-    -ksp_rtol $rtol -ksp_converged_reason -log_view > "$out/ex45.log" 2>&1
-  t45=$(awk '/^KSPSolve/ {print $4; exit}' "$out/ex45.log")
+  opt45="-da_grid_x $((m+1)) -da_grid_y $((m+1)) -da_grid_z $((m+1)) -ksp_type cg -pc_type mg -pc_mg_levels 4 -ksp_rtol $rtol \
+    -ksp_converged_reason -log_view"
+  peer "$out/ex45_default.log" "$out/ex45" $opt45
+  peer "$out/ex45.log" "$out/ex45" $opt45 -ksp_norm_type unpreconditioned
+  peer "$out/ex45_sor.log" "$out/ex45" $opt45 -ksp_norm_type unpreconditioned $ours
+  read -r t45 s45 < <(ksp "$out/ex45.log"); read -r t45d s45d < <(ksp "$out/ex45_default.log"); read -r t45s s45s < <(ksp "$out/ex45_sor.log")
+  say "PETSc ex45 65^3 vertices (Dirichlet), $np ranks: KSPSolve ${t45} s ($(kits "$out/ex45.log") its, true residual), PCSetUp ${s45} s; as shipped ${t45d} s ($(kits "$out/ex45_default.log") its); with our smoother ${t45s} s ($(kits "$out/ex45_sor.log") its)"
   for s in petsc fft; do
-    mpi "$exe" "$src/apps/cfd/examples/cavity3d.ini" grid.n=$m,$m,$m time.max_steps=3 time.t_end=1e9 \
-      pressure.solver=$s pressure.rtol=$rtol output.dir="$out/p3d_$s" output.overwrite=true log.level=warn > "$out/p3d_$s.log" 2>&1
+    whpc "$out/p3d_$s" "$src/apps/cfd/examples/cavity3d.ini" grid.n=$m,$m,$m time.max_steps=3 time.t_end=1e9 \
+      pressure.solver=$s pressure.rtol=$rtol
     t=$(per_solve "$out/p3d_$s/report.json")
-    say "3D ${m}^3 pressure solve ($s): ${t} s per solve vs PETSc ex45 (65^3 vertices, Dirichlet) ${t45} s, ratio $(ratio "$t" "$t45")"
+    say "3D ${m}^3 pressure solve ($s): ${t} s per solve ($(its_per_solve "$out/p3d_$s/report.json") its), set-up $(setup_s "$out/p3d_$s/report.json") s; ratio $(ratio "$t" "$t45") to ex45 (target <= 1.0), $(ratio "$t" "$t45d") to ex45 as shipped, $(ratio "$t" "$t45s") to ex45 with our smoother"
   done
   fi
   if [[ -z ${QUICK:-} ]] && want ex19; then
