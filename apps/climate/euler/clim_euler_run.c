@@ -478,6 +478,29 @@ static int run_loop(clim_run *r, clim_diag_sums *dlast) {
   return WHPC_OK;
 }
 
+/* From the first output record to the closed euler.nc: on an error the file may be left open in
+ * r->out for the caller to abandon. wall: the time loop's wall time. */
+static int run_with_output(clim_run *r, int found, clim_diag_sums *d, double *wall) {
+  if (r->write_nc) {
+    char path[4096];
+    WHPC_CALL(clim_out_create(r->ctx, r->dec, &r->g, &r->cs, whpc_output_path(r->ctx, "euler.nc", path, sizeof path),
+                              &r->out));
+    if (!found) WHPC_CALL(write_output(r));
+  }
+  double w0 = whpc_wtime();
+  int rc = run_loop(r, d);
+  *wall = whpc_wtime() - w0;
+  WHPC_CALL(rc);
+  WHPC_CALL(diagnostics(r, d, 1));
+  if (r->out && r->t > r->t_out_last) WHPC_CALL(write_output(r));
+  if (r->ck_every > 0 && r->ck_last != r->step) WHPC_CALL(write_checkpoint(r)); /* and one at the end */
+  if (r->out) {
+    WHPC_CALL(clim_out_close(&r->out));
+    whpc_report_add_output(r->ctx, "euler.nc");
+  }
+  return WHPC_OK;
+}
+
 int clim_euler_run(whpc_ctx_t ctx) {
   clim_run r;
   memset(&r, 0, sizeof r);
@@ -519,25 +542,12 @@ int clim_euler_run(whpc_ctx_t ctx) {
            "K = %g m2/s, hyperviscosity %g", r.cs.name, r.g.gnx, r.g.gny, r.g.gnz, r.cs.ndim == 3 ? "x y z" : "x z",
            r.g.dx, r.g.dz, pdims[0], pdims[1], r.t_end, r.p.kdiff, r.hv_beta);
 
-  char path[4096];
-  if (r.write_nc) {
-    WHPC_CALL(clim_out_create(ctx, r.dec, &r.g, &r.cs, whpc_output_path(ctx, "euler.nc", path, sizeof path), &r.out));
-    if (!found) WHPC_CALL(write_output(&r));
-  }
-  double w0 = whpc_wtime();
-  int rc = run_loop(&r, &d);
-  double wall = whpc_wtime() - w0;
-  if (rc) {
+  double wall = 0.0;
+  int rc = run_with_output(&r, found, &d, &wall);
+  if (rc) { /* whatever failed (a write, the loop, a checkpoint), euler.nc.part goes */
     clim_out_abandon(&r.out);
     free_run(&r);
     return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
-  }
-  WHPC_CALL(diagnostics(&r, &d, 1));
-  if (r.out && r.t > r.t_out_last) WHPC_CALL(write_output(&r));
-  if (r.ck_every > 0 && r.ck_last != r.step) WHPC_CALL(write_checkpoint(&r)); /* and one at the end */
-  if (r.out) {
-    WHPC_CALL(clim_out_close(&r.out));
-    whpc_report_add_output(ctx, "euler.nc");
   }
 
   /* verdicts and report */
@@ -583,6 +593,7 @@ int clim_euler_run(whpc_ctx_t ctx) {
     clim_verdict_in vin = {ctx, &r.g, &r.p, &r.cs, r.cid, r.q, r.halo, &d, r.saved[3], r.ref, r.tolerance};
     WHPC_CALL(clim_verdicts(&vin));
   }
+  char path[4096];
   WHPC_CALL(whpc_report_write(ctx, whpc_output_path(ctx, "report.json", path, sizeof path)));
   whpc_log(ctx, WHPC_LOG_INFO, "results in %s", whpc_output_dir(ctx));
   free_run(&r);

@@ -25,6 +25,31 @@ static int axis_coords(long n, double d, double **c, double **b) {
   return WHPC_OK;
 }
 
+/* The variables and attributes of a created file, up to the end of its definition. */
+static int define(clim_out *o, const clim_grid *g, const clim_case *cs) {
+  WHPC_CALL(whpc_ncio_def_time(o->f, "seconds since 2000-01-01 00:00:00", "standard"));
+  const whpc_nc_var vars[O_N] = {
+      {"theta_prime", "K", NULL, "potential temperature perturbation from the hydrostatic background",
+       "time: point", WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
+      {"u", "m s-1", "x_wind", "velocity in x", "time: point", WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
+      {"v", "m s-1", "y_wind", "velocity in y", "time: point", WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
+      {"w", "m s-1", "upward_air_velocity", "vertical velocity", "time: point", WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
+      {"rho", "kg m-3", "air_density", "air density", "time: point", WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
+      {"p_prime", "Pa", NULL, "pressure perturbation from the hydrostatic background", "time: point",
+       WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
+  };
+  for (int v = 0; v < O_N; v++) {
+    o->varid[v] = -1;
+    if (v == O_V && g->ndim != 3) continue;
+    WHPC_CALL(whpc_ncio_def_var(o->f, &vars[v], &o->varid[v]));
+    WHPC_MALLOC(o->buf[v], g->count);
+  }
+  WHPC_CALL(whpc_ncio_put_att_text(o->f, "featureType", "grid"));
+  WHPC_CALL(whpc_ncio_put_att_text(o->f, "whpc_case", cs->name));
+  WHPC_CALL(whpc_ncio_enddef(o->f));
+  return WHPC_OK;
+}
+
 int clim_out_create(whpc_ctx_t ctx, whpc_decomp_t dec, const clim_grid *g, const clim_case *cs,
                     const char *path, clim_out **out) {
   clim_out *o;
@@ -46,30 +71,14 @@ int clim_out_create(whpc_ctx_t ctx, whpc_decomp_t dec, const clim_grid *g, const
     ax[1] = Z;
   }
   whpc_nc_opts opts = {cs->title, NULL, cs->reference, 0, 1, 0};
-  WHPC_CALL(whpc_ncio_opts_from_config(ctx, &opts));
-  int rc = whpc_ncio_create(dec, path, &opts, ax, &o->f);
+  int rc = whpc_ncio_opts_from_config(ctx, &opts);
+  if (rc == WHPC_OK) rc = whpc_ncio_create(dec, path, &opts, ax, &o->f);
   free(xc), free(xb), free(yc), free(yb), free(zc), free(zb);
-  WHPC_CALL(rc);
-  WHPC_CALL(whpc_ncio_def_time(o->f, "seconds since 2000-01-01 00:00:00", "standard"));
-  const whpc_nc_var vars[O_N] = {
-      {"theta_prime", "K", NULL, "potential temperature perturbation from the hydrostatic background",
-       "time: point", WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
-      {"u", "m s-1", "x_wind", "velocity in x", "time: point", WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
-      {"v", "m s-1", "y_wind", "velocity in y", "time: point", WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
-      {"w", "m s-1", "upward_air_velocity", "vertical velocity", "time: point", WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
-      {"rho", "kg m-3", "air_density", "air density", "time: point", WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
-      {"p_prime", "Pa", NULL, "pressure perturbation from the hydrostatic background", "time: point",
-       WHPC_NC_DOUBLE, 1, 9.96921e36, NULL},
-  };
-  for (int v = 0; v < O_N; v++) {
-    o->varid[v] = -1;
-    if (v == O_V && g->ndim != 3) continue;
-    WHPC_CALL(whpc_ncio_def_var(o->f, &vars[v], &o->varid[v]));
-    WHPC_MALLOC(o->buf[v], g->count);
+  if (rc == WHPC_OK) rc = define(o, g, cs);
+  if (rc) { /* a created file (euler.nc.part) goes too */
+    clim_out_abandon(&o);
+    return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
   }
-  WHPC_CALL(whpc_ncio_put_att_text(o->f, "featureType", "grid"));
-  WHPC_CALL(whpc_ncio_put_att_text(o->f, "whpc_case", cs->name));
-  WHPC_CALL(whpc_ncio_enddef(o->f));
   *out = o;
   return WHPC_OK;
 }
