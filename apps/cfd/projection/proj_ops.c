@@ -36,6 +36,30 @@ static inline double conv_flux(const proj_grid *g, const proj_params *prm, doubl
   return U * fc;
 }
 
+/* One 3D row (j, k) of the central right-hand side of component c over [b0, b0 + len) into
+ * out[0 .. len) (the formula of rhs_central below). */
+static inline void rhs_row3d(const proj_grid *g, const proj_params *prm, double *const u[3], double *restrict out,
+                             int c, long j, long k, long b0, long len) {
+  const double *restrict f = u[c];
+  const double *restrict ux = u[0], *restrict uy = u[1], *restrict uz = u[2];
+  const long sx = 1, sy = g->stride[1], sz = g->stride[2], sc = g->stride[c];
+  const double cx = 0.25 / g->h[0], cy = 0.25 / g->h[1], cz = 0.25 / g->h[2];
+  const double dx = prm->nu / (g->h[0] * g->h[0]), dy = prm->nu / (g->h[1] * g->h[1]),
+               dz = prm->nu / (g->h[2] * g->h[2]);
+  const double fc = prm->force[c];
+  const size_t q0 = proj_at(g, b0, j, k);
+  for (long n = 0; n < len; n++) {
+    const size_t q = q0 + (size_t)n;
+    const double fq = f[q];
+    out[n] = fc -
+             cx * ((ux[q + sx] + ux[q + sx - sc]) * (fq + f[q + sx]) - (ux[q] + ux[q - sc]) * (f[q - sx] + fq)) -
+             cy * ((uy[q + sy] + uy[q + sy - sc]) * (fq + f[q + sy]) - (uy[q] + uy[q - sc]) * (f[q - sy] + fq)) -
+             cz * ((uz[q + sz] + uz[q + sz - sc]) * (fq + f[q + sz]) - (uz[q] + uz[q - sc]) * (f[q - sz] + fq)) +
+             dx * (f[q + sx] - 2.0 * fq + f[q - sx]) + dy * (f[q + sy] - 2.0 * fq + f[q - sy]) +
+             dz * (f[q + sz] - 2.0 * fq + f[q - sz]);
+  }
+}
+
 /* Central scheme, written out so that the inner loop is unit-stride and branch-free (vectorises).
  * Flux of component c through the d-face above sample q: F = U_d * f_face with
  * U_d = (u_d[q+sd] + u_d[q+sd-sc])/2 (for d = c this is the cell-centre average of f itself) and
@@ -45,11 +69,10 @@ PROJ_HOT static void rhs_central(const proj_grid *g, const proj_params *prm, dou
   long b[3], e[3];
   for (int d = 0; d < 3; d++) proj_unknown_range(g, prm, c, d, &b[d], &e[d]);
   const double *restrict f = u[c];
-  const double *restrict ux = u[0], *restrict uy = u[1], *restrict uz = g->ndims > 2 ? u[2] : u[0];
-  const long sx = 1, sy = g->stride[1], sz = g->stride[2], sc = g->stride[c];
-  const double cx = 0.25 / g->h[0], cy = 0.25 / g->h[1], cz = 0.25 / g->h[2];
-  const double dx = prm->nu / (g->h[0] * g->h[0]), dy = prm->nu / (g->h[1] * g->h[1]),
-               dz = prm->nu / (g->h[2] * g->h[2]);
+  const double *restrict ux = u[0], *restrict uy = u[1];
+  const long sx = 1, sy = g->stride[1], sc = g->stride[c];
+  const double cx = 0.25 / g->h[0], cy = 0.25 / g->h[1];
+  const double dx = prm->nu / (g->h[0] * g->h[0]), dy = prm->nu / (g->h[1] * g->h[1]);
   const double fc = prm->force[c];
   const long len = e[0] - b[0];
   for (long k = b[2]; k < e[2]; k++)
@@ -65,16 +88,7 @@ PROJ_HOT static void rhs_central(const proj_grid *g, const proj_params *prm, dou
                    dx * (f[q + sx] - 2.0 * fq + f[q - sx]) + dy * (f[q + sy] - 2.0 * fq + f[q - sy]);
         }
       } else {
-        for (long n = 0; n < len; n++) {
-          const size_t q = q0 + (size_t)n;
-          const double fq = f[q];
-          out[q] = fc -
-                   cx * ((ux[q + sx] + ux[q + sx - sc]) * (fq + f[q + sx]) - (ux[q] + ux[q - sc]) * (f[q - sx] + fq)) -
-                   cy * ((uy[q + sy] + uy[q + sy - sc]) * (fq + f[q + sy]) - (uy[q] + uy[q - sc]) * (f[q - sy] + fq)) -
-                   cz * ((uz[q + sz] + uz[q + sz - sc]) * (fq + f[q + sz]) - (uz[q] + uz[q - sc]) * (f[q - sz] + fq)) +
-                   dx * (f[q + sx] - 2.0 * fq + f[q - sx]) + dy * (f[q + sy] - 2.0 * fq + f[q - sy]) +
-                   dz * (f[q + sz] - 2.0 * fq + f[q - sz]);
-        }
+        rhs_row3d(g, prm, u, out + q0, c, j, k, b[0], len);
       }
     }
 }
@@ -199,9 +213,46 @@ PROJ_HOT void proj_stage_update_row(double *restrict u, const double *restrict h
   stage_update_row(u, h, ho, p, sc, len, gk, zk, ah);
 }
 
+/* The 3D fused stage: planes instead of rows. The right-hand side of plane k (all components)
+ * reads planes k-1 .. k+1, so plane k-2 is updated right after it; the right-hand side planes wait
+ * in a ring of three plane buffers per component (indexed like a plane of the ghosted array). */
+PROJ_HOT static int stage_fused3d(const proj_grid *g, const proj_params *prm, double *const u[3],
+                                  double *const hs[3], const double *p, const double gk, const double zk, double a,
+                                  int keep) {
+  long b[3][3], e[3][3];
+  for (int c = 0; c < 3; c++)
+    for (int d = 0; d < 3; d++) proj_unknown_range(g, prm, c, d, &b[c][d], &e[c][d]);
+  const long sz = g->stride[2], nz = g->nl[2];
+  const size_t base = proj_at(g, -PROJ_GHOST, -PROJ_GHOST, 0); /* plane k starts at base + k sz */
+  double *buf = malloc(9 * (size_t)sz * sizeof(double));
+  if (!buf) return 0;
+  for (long k = 0; k < nz + 2; k++) {
+    for (int c = 0; c < 3 && k < nz; c++)
+      if (k >= b[c][2] && k < e[c][2])
+        for (long j = b[c][1]; j < e[c][1]; j++) {
+          const size_t q0 = proj_at(g, b[c][0], j, k);
+          rhs_row3d(g, prm, u, buf + (size_t)(3 * c + k % 3) * (size_t)sz + (q0 - base - (size_t)(k * sz)), c, j, k,
+                    b[c][0], e[c][0] - b[c][0]);
+        }
+    const long r = k - 2;
+    for (int c = 0; c < 3 && r >= 0; c++)
+      if (r >= b[c][2] && r < e[c][2])
+        for (long j = b[c][1]; j < e[c][1]; j++) {
+          const size_t q0 = proj_at(g, b[c][0], j, r);
+          const long len = e[c][0] - b[c][0];
+          const double *hn = buf + (size_t)(3 * c + r % 3) * (size_t)sz + (q0 - base - (size_t)(r * sz));
+          stage_update_row(u[c] + q0, hn, hs[c] + q0, p + q0, g->stride[c], len, gk, zk, a / g->h[c]);
+          if (keep) memcpy(hs[c] + q0, hn, (size_t)len * sizeof(double));
+        }
+  }
+  free(buf);
+  return 1;
+}
+
 PROJ_HOT int proj_stage_fused(const proj_grid *g, const proj_params *prm, double *const u[3], double *const hs[3],
                               const double *p, const double gk, const double zk, double a, int keep) {
-  if (g->ndims != 2 || g->sdir >= 0 || prm->conv != CONV_CENTRAL) return 0;
+  if (g->sdir >= 0 || prm->conv != CONV_CENTRAL) return 0;
+  if (g->ndims == 3) return stage_fused3d(g, prm, u, hs, p, gk, zk, a, keep);
   /* Row j's right-hand side reads rows j-1 .. j+1 of both components, so row j-2 can be
    * updated right after it: one sweep, with the rows still in cache, instead of two. The
    * right-hand side rows wait in a ring of three row buffers until their update; there the
