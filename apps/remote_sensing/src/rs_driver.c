@@ -61,9 +61,9 @@ static int rs_do_block(whpc_ctx_t ctx, rs_job *job, rs_workspace *ws, rs_sink *s
       rc = WHPC_RAISE(WHPC_ERR_IO, "cannot open '%s' for writing: %s", job->tile_path, strerror(errno));
     if (!rc) rc = rs_journal_open(job, me, (int)rs_record_len(job), jr);
   }
-  if (ws->typed && !rc) /* the fast path's tile, already in the output type */
-    rc = rs_tilefile_write_typed(sink->fd, job->tile_path, &job->out, sink->off[(size_t)b * nb], w, h, ws->fout,
-                                 ws->tile);
+  for (int k = 0; k < nb && !rc && ws->typed; k++) /* a fast path's tiles, already in the output type */
+    rc = rs_tilefile_write_typed(sink->fd, job->tile_path, &job->out, sink->off[(size_t)b * nb + k], w, h,
+                                 ws->tout[k], ws->tile);
   for (int k = 0; k < nb && !rc && !ws->typed; k++)
     rc = rs_tilefile_write(sink->fd, job->tile_path, &job->out, sink->off[(size_t)b * nb + k], w, h, ws->result[k],
                            ws->scratch, ws->tile, job->stats);

@@ -45,10 +45,20 @@ static void rs_fastpath_plan(const rs_job *job, rs_fastpath *fp) {
 int rs_workspace_create(const rs_job *job, rs_workspace *ws) {
   memset(ws, 0, sizeof *ws);
   rs_fastpath_plan(job, &ws->fast);
+  size_t np = (size_t)job->block * job->block;
+  WHPC_MALLOC(ws->tout, job->out.nbands);
+  for (int k = 0; k < job->out.nbands; k++) ws->tout[k] = NULL;
   if (ws->fast.enabled) {
-    size_t np = (size_t)job->block * job->block;
     for (int i = 0; i < 3; i++) WHPC_MALLOC(ws->fin[i], np);
     WHPC_MALLOC(ws->fout, np);
+    ws->tout[0] = ws->fout;
+  }
+  ws->warp_copy = job->nops == 0 && job->halo == 0 && job->qa_band < 0 && !job->has_range && job->zones_band < 0 &&
+                  job->out.nbands == job->in.nbands &&
+                  rs_warp_typed_ok(&job->warp, &job->in, job->out.type, job->out.nodata);
+  for (int k = 0; k < job->out.nbands && ws->warp_copy; k++) {
+    ws->tout[k] = malloc(np * (size_t)GDALGetDataTypeSizeBytes(job->out.type));
+    WHPC_CHECK(ws->tout[k], WHPC_ERR_MEM, "out of memory");
   }
   int side = job->block + 2 * job->halo;
   ws->cap = side * side;
@@ -75,6 +85,8 @@ void rs_workspace_free(rs_workspace *ws) {
   free(ws->tile);
   free(ws->zones);
   for (int i = 0; i < 3; i++) free(ws->fin[i]);
+  for (int k = 0; ws->tout && ws->warp_copy && k < ws->nres; k++) free(ws->tout[k]);
+  free(ws->tout);
   free(ws->fout);
   memset(ws, 0, sizeof *ws);
 }
@@ -109,11 +121,29 @@ static int rs_block_fast(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace
   return WHPC_OK;
 }
 
+/* A chain of nothing but a warp in the product's type: the kernel's values are the tiles. */
+static int rs_block_warp_copy(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace *ws, int x0, int y0, int w,
+                              int h) {
+  whpc_timer_begin(ctx, "warp");
+  int rc = rs_warp_read_typed(&job->warp, in, x0, y0, w, h, ws->tout);
+  whpc_timer_end(ctx, "warp");
+  WHPC_CALL(rc);
+  ws->typed = 1;
+  long n = (long)w * h;
+  for (int k = 0; k < job->out.nbands && job->stats; k++) { /* the stored values, NaN for nodata */
+    double *r = ws->result[k], nd = job->out.nodata;
+    GDALCopyWords64(ws->tout[k], job->out.type, GDALGetDataTypeSizeBytes(job->out.type), r, GDT_Float64, 8, n);
+    for (long p = 0; p < n; p++) r[p] = r[p] == nd ? NAN : r[p];
+  }
+  return WHPC_OK;
+}
+
 int rs_block_run(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace *ws, long b) {
   int x0, y0, w, h, H = job->halo;
   rs_job_block(job, b, &x0, &y0, &w, &h);
   ws->typed = 0;
   if (ws->fast.enabled) return rs_block_fast(ctx, job, in, ws, x0, y0, w, h);
+  if (ws->warp_copy) return rs_block_warp_copy(ctx, job, in, ws, x0, y0, w, h);
   int W = w + 2 * H, Hh = h + 2 * H;
   long n = (long)W * Hh;
   double **cur = ws->buf, **nxt = ws->buf + ws->nbuf / 2;

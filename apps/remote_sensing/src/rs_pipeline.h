@@ -32,7 +32,10 @@ typedef struct {
   rs_fastpath fast;
   float *fin[3];     /* fast path: the bands as float */
   float *fout;       /* fast path in float: the Float32 tile */
-  int typed;         /* this block's output is in fout (write it as it is), not in result */
+  int warp_copy;     /* chain of nothing but a warp whose working type and nodata are the product's:
+                      * the kernel's output is the tile (rs_warp_typed_ok) */
+  void **tout;       /* out.nbands tiles in the output type (fout, or the warp copy's) */
+  int typed;         /* this block's output is in tout (write it as it is), not in result */
 } rs_workspace;
 
 int rs_workspace_create(const rs_job *job, rs_workspace *ws);

@@ -40,6 +40,25 @@ int rs_warp_setup(rs_warp *w, rs_input *in, const char *crs, const double *res, 
     }
   }
   CSLDestroy(to);
+  /* Working type: gdalwarp's (for uint16 with nodata 0: UInt16; the kernel then rounds, clamps and
+   * keeps valid values off the nodata value in that type, as gdalwarp does, and the source
+   * windows are never converted to double). It takes the union of the source types and the
+   * nodata values; gdalwarp's destination has the source type and nodata, so they add nothing.
+   * A band without a nodata value needs NaN in the destination for "no source pixel": Float64. */
+  WHPC_MALLOC(w->wtype, in->nfiles);
+  for (int f = 0; f < in->nfiles; f++) {
+    GDALDataType t = GDT_Byte;
+    for (int k = 0; k < in->nbands; k++) {
+      if (in->band_file[k] != f) continue;
+      if (!in->has_nodata[k] || isnan(in->nodata[k])) {
+        t = GDT_Float64;
+        break;
+      }
+      t = GDALDataTypeUnion(t, in->type[k]);
+      t = GDALDataTypeUnionWithValue(t, in->nodata[k], FALSE);
+    }
+    w->wtype[f] = t;
+  }
   /* the approximation interpolates along output rows of each warp chunk, so its result depends
    * on the chunking: only the exact transformer is independent of blocks and ranks */
   for (int f = 0; f < in->nfiles && error_threshold > 0; f++)
@@ -74,7 +93,9 @@ int rs_warp_setup(rs_warp *w, rs_input *in, const char *crs, const double *res, 
   return WHPC_OK;
 }
 
-int rs_warp_read(rs_warp *w, rs_input *in, const unsigned char *need, int x0, int y0, int wd, int ht, double **bufs) {
+/* Warp the window into bufs[k] (input band k) as buftype; map_nan: nodata -> NaN (buftype Float64). */
+static int rs_warp_window(rs_warp *w, rs_input *in, const unsigned char *need, int x0, int y0, int wd, int ht,
+                          void **bufs, GDALDataType buftype, int map_nan) {
   double bgt[6];
   memcpy(bgt, w->gt, sizeof bgt);
   bgt[0] = w->gt[0] + x0 * w->gt[1] + y0 * w->gt[2];
@@ -85,7 +106,11 @@ int rs_warp_read(rs_warp *w, rs_input *in, const unsigned char *need, int x0, in
     for (int k = 0; k < in->nbands; k++)
       if (in->band_file[k] == f && need[k] && nb < 256) bands[nb] = in->band_index[k], globals[nb++] = k;
     if (!nb) continue;
-    GDALDatasetH dst = GDALCreate(mem, "", wd, ht, nb, GDT_Float64, NULL);
+    GDALDataType wt = w->wtype[f];
+    int nan_dst = wt == GDT_Float64; /* else the destination nodata is the source's, mapped to NaN below */
+    for (int i = 0; i < nb && !nan_dst; i++) nan_dst = !in->has_nodata[globals[i]];
+    if (nan_dst) wt = GDT_Float64;
+    GDALDatasetH dst = GDALCreate(mem, "", wd, ht, nb, wt, NULL);
     WHPC_CHECK(dst, WHPC_ERR_MEM, "warp: cannot create a %d x %d block buffer", wd, ht);
     GDALSetGeoTransform(dst, bgt);
     GDALSetProjection(dst, w->wkt);
@@ -107,11 +132,11 @@ int rs_warp_read(rs_warp *w, rs_input *in, const unsigned char *need, int x0, in
     for (int i = 0; i < nb; i++) {
       o->panSrcBands[i] = bands[i];
       o->panDstBands[i] = i + 1;
-      o->padfDstNoDataReal[i] = NAN;
+      o->padfDstNoDataReal[i] = nan_dst ? NAN : in->nodata[globals[i]];
       if (srcnd) o->padfSrcNoDataReal[i] = in->has_nodata[globals[i]] ? in->nodata[globals[i]] : NAN;
     }
     o->eResampleAlg = w->alg;
-    o->eWorkingDataType = GDT_Float64;
+    o->eWorkingDataType = wt;
     if (w->approx[f]) {
       o->pfnTransformer = GDALApproxTransform;
       o->pTransformerArg = w->approx[f];
@@ -129,13 +154,35 @@ int rs_warp_read(rs_warp *w, rs_input *in, const unsigned char *need, int x0, in
     o->pTransformerArg = NULL; /* ours, reused */
     GDALDestroyWarpOptions(o);
     for (int i = 0; i < nb && e == CE_None; i++)
-      e = GDALRasterIO(GDALGetRasterBand(dst, i + 1), GF_Read, 0, 0, wd, ht, bufs[globals[i]], wd, ht, GDT_Float64,
-                       0, 0);
+      e = GDALRasterIO(GDALGetRasterBand(dst, i + 1), GF_Read, 0, 0, wd, ht, bufs[globals[i]], wd, ht, buftype, 0,
+                       0);
     GDALClose(dst);
+    for (int i = 0; i < nb && e == CE_None && !nan_dst && map_nan; i++) {
+      double nd = in->nodata[globals[i]], *v = bufs[globals[i]];
+      for (long p = 0; p < (long)wd * ht; p++) v[p] = v[p] == nd ? NAN : v[p]; /* branch-free: SIMD */
+    }
     WHPC_CHECK(e == CE_None, WHPC_ERR_INPUT, "input.files: warping '%s' (output pixels %d..%d x %d..%d) failed: %s",
                in->files[f], x0, x0 + wd - 1, y0, y0 + ht - 1, rs_gdal_msg());
   }
   return WHPC_OK;
+}
+
+int rs_warp_read(rs_warp *w, rs_input *in, const unsigned char *need, int x0, int y0, int wd, int ht, double **bufs) {
+  return rs_warp_window(w, in, need, x0, y0, wd, ht, (void **)bufs, GDT_Float64, 1);
+}
+
+int rs_warp_typed_ok(const rs_warp *w, const rs_input *in, GDALDataType type, double nodata) {
+  if (!w->enabled || in->nfiles != 1 || w->wtype[0] != type || type == GDT_Float64) return 0;
+  for (int k = 0; k < in->nbands; k++)
+    if (!in->has_nodata[k] || in->nodata[k] != nodata) return 0;
+  return 1;
+}
+
+int rs_warp_read_typed(rs_warp *w, rs_input *in, int x0, int y0, int wd, int ht, void **bufs) {
+  unsigned char need[256];
+  WHPC_CHECK(in->nbands <= 256, WHPC_ERR_INPUT, "internal: too many bands for the typed warp");
+  memset(need, 1, sizeof need);
+  return rs_warp_window(w, in, need, x0, y0, wd, ht, bufs, w->wtype[0], 0);
 }
 
 void rs_warp_free(rs_warp *w) {
@@ -145,6 +192,7 @@ void rs_warp_free(rs_warp *w) {
   }
   free(w->approx);
   free(w->tr);
+  free(w->wtype);
   CPLFree(w->wkt);
   memset(w, 0, sizeof *w);
 }

@@ -128,7 +128,9 @@ EOF
         # whole-grid kernel scale (-wo XSCALE/YSCALE from report.json), else GDAL sizes it per chunk
     for spec in "near 25" "bilinear 25" "near 45" "cubic 45"; do
       set -- $spec
-      run rs.ops=none warp.crs=EPSG:32651 warp.resolution=$2,$2 warp.resampling=$1 rs.format=gtiff rs.block_size=96 stats.enable=false rs.quicklook=false
+      # near 25 also checks the statistics of the warp-only path (tiles straight from the kernel)
+      st=(stats.enable=false); [[ $1$2 == near25 ]] && st=(stats.hist_range=0,4000 stats.hist_bins=40)
+      run rs.ops=none warp.crs=EPSG:32651 warp.resolution=$2,$2 warp.resampling=$1 rs.format=gtiff rs.block_size=96 "${st[@]}" rs.quicklook=false
       ref=$data/ref/warp_$1_$2.tif
       if [[ ! -s $ref ]]; then
         read -r xs ys < <(/usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']['warp']; print(repr(r['xscale']), repr(r['yscale']))" "$work/out/report.json")
@@ -140,6 +142,9 @@ EOF
         echo "== $1 to $2 m"
       fi
       $check equal "$ref" "$out" 0 || exit 1
+      if [[ $1$2 == near25 ]]; then
+        $check stats "$out" "$work/out/report.json" 0 4000 40 "$work/out/histogram.csv" || exit 1
+      fi
       rm -rf "$work/out"
     done
     ;;
