@@ -3,8 +3,8 @@
 # Usage: run.sh BUILD_DIR OUT_DIR [N]     N = scene edge in pixels (default 16384; e.g. 4096 for a quick look)
 # Env:   NP = MPI ranks (default: nproc); the GDAL peers get the same cores where they can use them.
 #        ZOOM = web tile zooms zmin,zmax (default 12,14). Our tile run also copies the product once.
-#        CASES = which comparisons (default "ndvi hillshade warp warp_et0 cog tiles"; warp_et0, the exact
-#        transformer on both sides, is the slowest by far).
+#        CASES = which comparisons (default "ndvi hillshade warp warp_et0 cog tiles otb"; warp_et0, the
+#        exact transformer on both sides, is the slowest by far; otb needs otbcli_BandMath).
 # Prints wall and CPU seconds of each tool and the ratios per wall second and per CPU second
 # (the machine may be shared: per-CPU-second is the fairer figure). Writes OUT_DIR/bench.csv.
 set -uo pipefail
@@ -25,7 +25,7 @@ fi
 mpix=$(awk -v n="$n" 'BEGIN { printf "%.3f", n * n / 1e6 }')
 csv=$out/bench.csv
 echo "case,tool,wall_s,cpu_s,mpix_per_wall_s,mpix_per_cpu_s" >"$csv"
-cases=" ${CASES:-ndvi hillshade warp warp_et0 cog tiles} "
+cases=" ${CASES:-ndvi hillshade warp warp_et0 cog tiles otb} "
 want() { [[ $cases == *" $1 "* ]]; }
 
 # measure NAME TOOL CMD...: wall and user+sys CPU of CMD and its children
@@ -63,11 +63,19 @@ F='A.astype(numpy.float64)'
 measure ndvi gdal_calc $PY /usr/bin/gdal_calc.py --quiet --overwrite -A "$data/scene.tif" --A_band=4 \
   -B "$data/scene.tif" --B_band=3 --type=Float32 --NoDataValue=-9999 --outfile="$out/ndvi.calc.tif" \
   --calc="($F-B)/($F+B)"
-if command -v otbcli_BandMath >/dev/null; then
-  measure ndvi otb otbcli_BandMath -il "$data/scene.tif" -out "$out/ndvi.otb.tif" float \
-    -exp "(im1b4-im1b3)/(im1b4+im1b3)"
 fi
 
+if want otb; then
+echo "== NDVI vs otbcli_BandMath (Orfeo ToolBox, ITK threads = $np; otb-bin from install-deps.sh --bench)"
+if command -v otbcli_BandMath >/dev/null; then
+  ours otb input.files="$data/scene.tif" rs.format=gtiff rs.compress=none stats.enable=false
+  # muParser evaluates in double, the Float32 output is rounded once: the same values as ours where
+  # neither band is nodata (OTB has no nodata rule: 0/0 gives NaN there). -ram: OTB's default 256 MB
+  measure otb otbcli env ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS="$np" otbcli_BandMath -il "$data/scene.tif" \
+    -out "$out/ndvi.otb.tif" float -exp "(im1b4-im1b3)/(im1b4+im1b3)"
+else
+  echo "otb: otbcli_BandMath not installed (apt-get install otb-bin): skipped"
+fi
 fi
 
 if want hillshade; then
