@@ -1,4 +1,4 @@
-/* test_util.h — the failure counter and EXPECT of the libwhpc MPI tests (t101, t501): a failed
+/* test_util.h — the failure counter and EXPECT of the libwhpc MPI tests (t101, t3xx, t501): a failed
  * expectation prints file:line and its message (the first 20 per rank) and the run goes on, so
  * one run reports every broken case; test_failures_total() sums the counts over all ranks.
  * Define TEST_NAME ("t101") before including. */

@@ -1,23 +1,12 @@
 /* io_test.h — helpers shared by the t3xx I/O tests: a value for every global cell that makes a
- * misplaced or mis-converted element visible, and a failure counter. */
+ * misplaced or mis-converted element visible; EXPECT and the failure counter are test_util.h's
+ * (define TEST_NAME before including). */
 #ifndef WHPC_IO_TEST_H
 #define WHPC_IO_TEST_H
 #include <math.h>
 #include <stdio.h>
 #include "whpc.h"
-
-static int io_failures = 0;
-#define EXPECT(cond, ...)                                          \
-  do {                                                             \
-    if (!(cond)) {                                                 \
-      io_failures++;                                               \
-      if (io_failures < 20) {                                      \
-        fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);       \
-        fprintf(stderr, __VA_ARGS__);                              \
-        fprintf(stderr, "\n");                                     \
-      }                                                            \
-    }                                                              \
-  } while (0)
+#include "../test_util.h"
 
 /* Distinct, non-round values with all mantissa bits in use. */
 static inline double io_value(long i, long j, long k, int var, int rec) {

@@ -8,6 +8,7 @@
  * (chunks shared by two writers under deflate). */
 #include <stdlib.h>
 #include <string.h>
+#define TEST_NAME "t301"
 #include "io_test.h"
 #include "whpc_ncio.h"
 
@@ -285,8 +286,7 @@ int main(int argc, char **argv) {
   WHPC_MAIN(comm, whpc_config_add_keys(ctx, whpc_ncio_keys, whpc_ncio_nkeys));
   WHPC_MAIN(comm, whpc_config_load_text(ctx, "t301", "", 0, NULL));
   WHPC_MAIN(comm, run(ctx, argv[1][0] == 'w', argv[2]));
-  int bad = 0;
-  MPI_Allreduce(&io_failures, &bad, 1, MPI_INT, MPI_SUM, comm);
+  int bad = test_failures_total(comm);
   if (whpc_rank(ctx) == 0) printf("t301 %s at %d ranks: %s\n", argv[1], whpc_size(ctx), bad ? "FAILED" : "ok");
   whpc_finalize(&ctx);
   return bad ? 1 : 0;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#define TEST_NAME "t305"
 #include "io_test.h"
 #include "whpc_ncio.h"
 
@@ -79,8 +80,7 @@ int main(int argc, char **argv) {
   WHPC_MAIN(comm, whpc_config_load_text(ctx, "t305", "", 0, NULL));
   if (argc != 2) WHPC_MAIN(comm, WHPC_RAISE(WHPC_ERR_INPUT, "usage: t305_ncio_errors FILE.nc"));
   WHPC_MAIN(comm, run(ctx, argv[1]));
-  int bad = 0;
-  MPI_Allreduce(&io_failures, &bad, 1, MPI_INT, MPI_SUM, comm);
+  int bad = test_failures_total(comm);
   if (whpc_rank(ctx) == 0) printf("t305 at %d ranks: %s\n", whpc_size(ctx), bad ? "FAILED" : "ok");
   whpc_finalize(&ctx);
   return bad ? 1 : 0;

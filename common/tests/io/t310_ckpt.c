@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#define TEST_NAME "t310"
 #include "io_test.h"
 
 static const whpc_cfg_key KEYS[] = {
@@ -198,8 +199,7 @@ int main(int argc, char **argv) {
     WHPC_MAIN(comm, run(ctx, 1, dir));
   } else
     WHPC_MAIN(comm, run(ctx, argv[1][0] == 'w', argv[2]));
-  int bad = 0;
-  MPI_Allreduce(&io_failures, &bad, 1, MPI_INT, MPI_SUM, comm);
+  int bad = test_failures_total(comm);
   if (whpc_rank(ctx) == 0) printf("t310 %s at %d ranks: %s\n", argv[1], whpc_size(ctx), bad ? "FAILED" : "ok");
   whpc_finalize(&ctx);
   return bad ? 1 : 0;
