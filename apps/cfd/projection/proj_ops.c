@@ -208,6 +208,25 @@ static inline void stage_update_row(double *restrict u, const double *restrict h
     for (long n = 0; n < len; n++) u[n] += gk * h[n] + zk * ho[n] - ah * (p[n] - p[n - sc]);
 }
 
+/* The same update where this stage's H replaces the previous one in place (hs[n] is read, then
+ * overwritten with h[n]): one pass instead of the update and a copy. */
+static inline void stage_update_row_keep(double *restrict u, const double *restrict h, double *restrict hs,
+                                         const double *restrict p, long sc, long len, double gk, double zk,
+                                         double ah) {
+  if (zk == 0.0)
+    for (long n = 0; n < len; n++) {
+      const double hn = h[n];
+      u[n] += gk * hn - ah * (p[n] - p[n - sc]);
+      hs[n] = hn;
+    }
+  else
+    for (long n = 0; n < len; n++) {
+      const double hn = h[n];
+      u[n] += gk * hn + zk * hs[n] - ah * (p[n] - p[n - sc]);
+      hs[n] = hn;
+    }
+}
+
 PROJ_HOT void proj_stage_update_row(double *restrict u, const double *restrict h, const double *restrict ho,
                                     const double *restrict p, long sc, long len, double gk, double zk, double ah) {
   stage_update_row(u, h, ho, p, sc, len, gk, zk, ah);
@@ -241,8 +260,8 @@ PROJ_HOT static int stage_fused3d(const proj_grid *g, const proj_params *prm, do
           const size_t q0 = proj_at(g, b[c][0], j, r);
           const long len = e[c][0] - b[c][0];
           const double *hn = buf + (size_t)(3 * c + r % 3) * (size_t)sz + (q0 - base - (size_t)(r * sz));
-          stage_update_row(u[c] + q0, hn, hs[c] + q0, p + q0, g->stride[c], len, gk, zk, a / g->h[c]);
-          if (keep) memcpy(hs[c] + q0, hn, (size_t)len * sizeof(double));
+          if (keep) stage_update_row_keep(u[c] + q0, hn, hs[c] + q0, p + q0, g->stride[c], len, gk, zk, a / g->h[c]);
+          else stage_update_row(u[c] + q0, hn, hs[c] + q0, p + q0, g->stride[c], len, gk, zk, a / g->h[c]);
         }
   }
   free(buf);
@@ -285,8 +304,10 @@ PROJ_HOT int proj_stage_fused(const proj_grid *g, const proj_params *prm, double
       if (r >= b[c][1] && r < e[c][1]) {
         const size_t q0 = proj_at(g, b[c][0], r, 0);
         const long len = e[c][0] - b[c][0];
-        stage_update_row(u[c] + q0, ring[c][r % 3], hs[c] + q0, p + q0, g->stride[c], len, gk, zk, a / g->h[c]);
-        if (keep) memcpy(hs[c] + q0, ring[c][r % 3], (size_t)len * sizeof(double));
+        if (keep)
+          stage_update_row_keep(u[c] + q0, ring[c][r % 3], hs[c] + q0, p + q0, g->stride[c], len, gk, zk, a / g->h[c]);
+        else
+          stage_update_row(u[c] + q0, ring[c][r % 3], hs[c] + q0, p + q0, g->stride[c], len, gk, zk, a / g->h[c]);
       }
   }
   free(buf);
