@@ -1,4 +1,4 @@
-/* rs_tiles.c — gdal2tiles-compatible tile layout, per-tile warping. */
+/* rs_tiles.c — gdal2tiles-compatible tile layout, tile files, the zooms below the highest. */
 #include "rs_tiles.h"
 
 #include "rs_assemble.h"
@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define RS_TILE 256
 static const double RS_ORIGIN_SHIFT = M_PI * 6378137.0; /* half the Web Mercator world */
 
 static double rs_res(int z) { return 2 * M_PI * 6378137.0 / RS_TILE / pow(2.0, z); }
@@ -43,26 +42,59 @@ int rs_tiles_setup(GDALDatasetH product, int zmin, int zmax, int xyz, rs_tileset
   ts->zmin = zmin;
   ts->zmax = zmax;
   ts->xyz = xyz;
+  /* gdal2tiles' reprojection: AutoCreateWarpedVRT(src, src WKT, EPSG:3857 WKT), nearest, error
+   * threshold 0 (the exact transformer); its grid gives the bounds and the base tiles' pixels */
+  int has_nd = 0;
+  double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(product, 1), &has_nd);
+  WHPC_CHECK(GDALGetRasterCount(product) == 1 && GDALGetRasterDataType(GDALGetRasterBand(product, 1)) == GDT_Byte &&
+                 has_nd && nd == 0,
+             WHPC_ERR_ARG, "tiles: the source must be one byte band with nodata 0");
   char *wkt = rs_wkt_3857();
-  char **to = CSLSetNameValue(NULL, "DST_SRS", wkt);
+  const char *swkt = GDALGetProjectionRef(product);
+  CPLErrorReset();
+  GDALDatasetH v = GDALAutoCreateWarpedVRT(product, swkt, wkt, GRA_NearestNeighbour, 0.0, NULL);
+  if (v) {
+    GDALGetGeoTransform(v, ts->vgt);
+    ts->vnx = GDALGetRasterXSize(v);
+    ts->vny = GDALGetRasterYSize(v);
+    GDALClose(v);
+  }
+  char **to = v ? CSLSetNameValue(NULL, "SRC_SRS", swkt) : NULL;
+  to = CSLSetNameValue(to, "DST_SRS", wkt);
   CPLFree(wkt);
-  void *tr = GDALCreateGenImgProjTransformer2(product, NULL, to);
+  ts->tr = v ? GDALCreateGenImgProjTransformer2(product, NULL, to) : NULL;
   CSLDestroy(to);
-  WHPC_CHECK(tr, WHPC_ERR_INPUT, "tiles: the product cannot be projected to EPSG:3857: %s", rs_gdal_msg());
-  double gt[6], ext[4];
-  int nx, ny;
-  CPLErr e = GDALSuggestedWarpOutput2(product, GDALGenImgProjTransform, tr, gt, &nx, &ny, ext, 0);
-  if (e != CE_None) GDALDestroyGenImgProjTransformer(tr);
-  WHPC_CHECK(e == CE_None, WHPC_ERR_INPUT, "tiles: no EPSG:3857 extent for the product: %s", rs_gdal_msg());
-  /* kept for every tile of this rank: a transformer per tile (what GDALWarp() builds) cost more
-   * than the warp itself; gdalwarp's default error threshold, 0.125 px */
-  ts->tr = tr;
-  ts->approx = GDALCreateApproxTransformer(GDALGenImgProjTransform, tr, 0.125);
-  /* bounds as gdal2tiles takes them from its warped VRT */
-  ts->ominx = gt[0];
-  ts->omaxx = gt[0] + nx * gt[1];
-  ts->omaxy = gt[3];
-  ts->ominy = gt[3] - ny * gt[1];
+  WHPC_CHECK(ts->tr, WHPC_ERR_INPUT, "tiles: the product cannot be projected to EPSG:3857: %s", rs_gdal_msg());
+  GDALSetGenImgProjTransformerDstGeoTransform(ts->tr, ts->vgt);
+  ts->snx = GDALGetRasterXSize(product);
+  ts->sny = GDALGetRasterYSize(product);
+  /* PROJ inverts latitudes iteratively to ~1e-10 rad (0.6 mm): the exact transform jitters by up
+   * to 3e-5 px at 30 m pixels (measured), not smoothly. Allow 1 cm, at least 1e-3 px. */
+  double sgt[6], unit = 1;
+  GDALGetGeoTransform(product, sgt);
+  OGRSpatialReferenceH ss = GDALGetSpatialRef(product);
+  if (ss) unit = OSRIsGeographic(ss) ? 111e3 : OSRGetLinearUnits(ss, NULL);
+  double pix = fmin(fabs(sgt[1]), fabs(sgt[5])) * unit;
+  ts->jitter = pix > 0 ? fmax(1e-3, 0.01 / pix) : 1;
+  /* 0, 1, 2, ... along a row and a column of the VRT */
+  GDALDriverH mem = GDALGetDriverByName("MEM");
+  ts->xmap = GDALCreate(mem, "", ts->vnx, 1, 1, GDT_Int32, NULL);
+  ts->ymap = GDALCreate(mem, "", 1, ts->vny, 1, GDT_Int32, NULL);
+  int n = ts->vnx > ts->vny ? ts->vnx : ts->vny;
+  int *idx = malloc(sizeof(int) * n);
+  CPLErr e = ts->xmap && ts->ymap && idx ? CE_None : CE_Failure;
+  for (int i = 0; idx && i < n; i++) idx[i] = i;
+  if (e == CE_None)
+    e = GDALRasterIO(GDALGetRasterBand(ts->xmap, 1), GF_Write, 0, 0, ts->vnx, 1, idx, ts->vnx, 1, GDT_Int32, 0, 0);
+  if (e == CE_None)
+    e = GDALRasterIO(GDALGetRasterBand(ts->ymap, 1), GF_Write, 0, 0, 1, ts->vny, idx, 1, ts->vny, GDT_Int32, 0, 0);
+  free(idx);
+  WHPC_CHECK(e == CE_None, WHPC_ERR_MEM, "tiles: out of memory");
+  /* bounds as gdal2tiles takes them from its warped VRT (square pixels: gt[1] for both) */
+  ts->ominx = ts->vgt[0];
+  ts->omaxx = ts->vgt[0] + ts->vnx * ts->vgt[1];
+  ts->omaxy = ts->vgt[3];
+  ts->ominy = ts->vgt[3] - ts->vny * ts->vgt[1];
   long id = 0;
   for (int z = zmin; z <= zmax; z++) {
     int a, b, c, d, lim = (1 << z) - 1;
@@ -80,10 +112,63 @@ int rs_tiles_setup(GDALDatasetH product, int zmin, int zmax, int xyz, rs_tileset
   return WHPC_OK;
 }
 
+/* The VRT driver writes ScaleRatio/ScaleOffset with 6 digits (292.762 for 292.7620...): put back
+ * the doubles gdal_translate computes, so that the byte values equal gdal_translate's GTiff. */
+static int rs_vrt_exact_scale(const char *vrt, double scale, double offset) {
+  FILE *f = fopen(vrt, "rb");
+  if (!f) return -1;
+  char *t = NULL;
+  long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+  if (n > 0 && n < (1 << 24) && fseek(f, 0, SEEK_SET) == 0 && (t = malloc((size_t)n + 1)))
+    if (fread(t, 1, (size_t)n, f) != (size_t)n) n = -1;
+  fclose(f);
+  if (!t || n <= 0) {
+    free(t);
+    return -1;
+  }
+  t[n] = 0;
+  const char *tag[2] = {"ScaleOffset", "ScaleRatio"};
+  double val[2] = {offset, scale};
+  char *out = malloc((size_t)n + 128);
+  int rc = out ? 0 : -1;
+  const char *p = t;
+  size_t m = 0;
+  for (int k = 0; k < 2 && !rc; k++) { /* the two elements in this order, once each */
+    char open[32], close[32];
+    snprintf(open, sizeof open, "<%s>", tag[k]);
+    snprintf(close, sizeof close, "</%s>", tag[k]);
+    const char *a = strstr(p, open), *b = a ? strstr(a, close) : NULL;
+    if (!b) {
+      rc = -1;
+      break;
+    }
+    a += strlen(open);
+    memcpy(out + m, p, (size_t)(a - p));
+    m += (size_t)(a - p);
+    m += (size_t)snprintf(out + m, 40, "%.17g", val[k]);
+    p = b;
+  }
+  if (!rc) {
+    strcpy(out + m, p);
+    f = fopen(vrt, "wb");
+    if (!f || fputs(out, f) < 0) rc = -1;
+    if (f && fclose(f) != 0) rc = -1;
+  }
+  free(out);
+  free(t);
+  return rc;
+}
+
 int rs_tiles_source_write(const rs_job *job, double lo, double hi, const char *vrt) {
   CPLErrorReset();
   GDALDatasetH p = GDALOpen(job->out_path, GA_ReadOnly);
   WHPC_CHECK(p, WHPC_ERR_IO, "tiles: cannot open '%s': %s", job->out_path, rs_gdal_msg());
+  if (!(isfinite(lo) && isfinite(hi) && hi > lo)) { /* what a bare -scale takes: approximate min/max */
+    double mm[2] = {0, 0};
+    GDALComputeRasterMinMax(GDALGetRasterBand(p, 1), TRUE, mm);
+    lo = mm[0];
+    hi = mm[1] > mm[0] ? mm[1] : mm[0] + 0.1;
+  }
   char **a = rs_byte_scale_args("VRT", lo, hi);
   GDALTranslateOptions *o = GDALTranslateOptionsNew(a, NULL);
   CSLDestroy(a);
@@ -92,98 +177,21 @@ int rs_tiles_source_write(const rs_job *job, double lo, double hi, const char *v
   if (out) GDALClose(out);
   GDALClose(p);
   WHPC_CHECK(out, WHPC_ERR_IO, "tiles: cannot write '%s': %s", vrt, rs_gdal_msg());
+  /* gdal_translate's -scale lo hi 1 255 */
+  double scale = (255.0 - 1.0) / (hi - lo), offset = -1 * lo * scale + 1.0;
+  WHPC_CHECK(rs_vrt_exact_scale(vrt, scale, offset) == 0, WHPC_ERR_IO, "tiles: cannot rewrite the scale in '%s'",
+             vrt);
   return WHPC_OK;
 }
 
 void rs_tiles_free(rs_tileset *ts) {
-  if (ts->approx) GDALDestroyApproxTransformer(ts->approx);
   if (ts->tr) GDALDestroyGenImgProjTransformer(ts->tr);
-  ts->approx = ts->tr = NULL;
-}
-
-int rs_tiles_write(rs_tileset *ts, GDALDatasetH src, const char *dir, long id) {
-  int z = ts->zmin;
-  while (z < ts->zmax && id >= ts->first[z + 1]) z++;
-  long k = id - ts->first[z];
-  int ncol = ts->tmaxx[z] - ts->tminx[z] + 1;
-  int tx = ts->tminx[z] + (int)(k % ncol), ty = ts->tminy[z] + (int)(k / ncol);
-  int row = ts->xyz ? (1 << z) - 1 - ty : ty;
-  double res = rs_res(z);
-  double gt[6] = {tx * RS_TILE * res - RS_ORIGIN_SHIFT, res, 0, (ty + 1) * RS_TILE * res - RS_ORIGIN_SHIFT, 0, -res};
-  GDALDatasetH mem = GDALCreate(GDALGetDriverByName("MEM"), "", RS_TILE, RS_TILE, 2, GDT_Byte, NULL);
-  WHPC_CHECK(mem, WHPC_ERR_MEM, "tiles: cannot create a tile buffer");
-  char *wkt = rs_wkt_3857();
-  GDALSetProjection(mem, wkt);
-  CPLFree(wkt);
-  GDALSetGeoTransform(mem, gt);
-  GDALSetRasterColorInterpretation(GDALGetRasterBand(mem, 2), GCI_AlphaBand);
-  GDALSetGenImgProjTransformerDstGeoTransform(ts->tr, gt);
-  GDALWarpOptions *o = GDALCreateWarpOptions();
-  o->hSrcDS = src;
-  o->hDstDS = mem;
-  o->nBandCount = 1;
-  o->panSrcBands = CPLMalloc(sizeof(int));
-  o->panDstBands = CPLMalloc(sizeof(int));
-  o->panSrcBands[0] = o->panDstBands[0] = 1;
-  o->nDstAlphaBand = 2; /* gdalwarp -dstalpha */
-  int has_nd = 0;
-  double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(src, 1), &has_nd);
-  if (has_nd) { /* the byte source's nodata (0) is transparent */
-    o->padfSrcNoDataReal = CPLMalloc(sizeof(double));
-    o->padfSrcNoDataImag = CPLCalloc(1, sizeof(double));
-    o->padfSrcNoDataReal[0] = nd;
-  }
-  o->eResampleAlg = GRA_Bilinear;
-  o->pfnTransformer = GDALApproxTransform;
-  o->pTransformerArg = ts->approx;
-  o->papszWarpOptions = CSLSetNameValue(o->papszWarpOptions, "INIT_DEST", "0");
-  CPLErrorReset();
-  GDALWarpOperationH op = GDALCreateWarpOperation(o);
-  CPLErr we = op ? GDALChunkAndWarpImage(op, 0, 0, RS_TILE, RS_TILE) : CE_Failure;
-  if (op) GDALDestroyWarpOperation(op);
-  o->pTransformerArg = NULL; /* ours, reused */
-  GDALDestroyWarpOptions(o);
-  void *r = we == CE_None ? mem : NULL;
-  int rc = WHPC_OK;
-  if (!r) rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: warping tile %d/%d/%d failed: %s", z, tx, row, rs_gdal_msg());
-  char path[4400], tmp[4500];
-  if (!rc) {
-    snprintf(path, sizeof path, "%s/%d/%d", dir, z, tx);
-    if (whpc_mkdir_p(path) != 0) rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot create '%s'", path);
-  }
-  if (!rc) {
-    snprintf(path, sizeof path, "%s/%d/%d/%d.%s", dir, z, tx, row, ts->webp ? "webp" : "png");
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    char **co = ts->webp ? CSLSetNameValue(NULL, "LOSSLESS", "TRUE") : NULL;
-    GDALDatasetH img = mem;
-    if (ts->webp) { /* WebP takes RGB(A) only: gray into R, G, B */
-      unsigned char buf[2][RS_TILE * RS_TILE];
-      img = GDALCreate(GDALGetDriverByName("MEM"), "", RS_TILE, RS_TILE, 4, GDT_Byte, NULL);
-      CPLErr e = CE_None;
-      for (int b = 0; img && b < 2 && e == CE_None; b++)
-        e = GDALRasterIO(GDALGetRasterBand(mem, b + 1), GF_Read, 0, 0, RS_TILE, RS_TILE, buf[b], RS_TILE, RS_TILE,
-                         GDT_Byte, 0, 0);
-      for (int b = 0; img && b < 4 && e == CE_None; b++)
-        e = GDALRasterIO(GDALGetRasterBand(img, b + 1), GF_Write, 0, 0, RS_TILE, RS_TILE, buf[b == 3], RS_TILE,
-                         RS_TILE, GDT_Byte, 0, 0);
-      if (img && e != CE_None) {
-        GDALClose(img);
-        img = NULL;
-      }
-      if (img) GDALSetRasterColorInterpretation(GDALGetRasterBand(img, 4), GCI_AlphaBand);
-    }
-    GDALDatasetH png =
-        img ? GDALCreateCopy(GDALGetDriverByName(ts->webp ? "WEBP" : "PNG"), tmp, img, FALSE, co, NULL, NULL) : NULL;
-    if (img && img != mem) GDALClose(img);
-    CSLDestroy(co);
-    if (png) GDALClose(png);
-    if (!png || rename(tmp, path) != 0) {
-      unlink(tmp);
-      rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot write '%s': %s", path, rs_gdal_msg());
-    }
-  }
-  GDALClose(mem);
-  return rc;
+  if (ts->xmap) GDALClose(ts->xmap);
+  if (ts->ymap) GDALClose(ts->ymap);
+  free(ts->empty_png);
+  ts->tr = NULL;
+  ts->xmap = ts->ymap = NULL;
+  ts->empty_png = NULL;
 }
 
 /* Tile position of id: zoom, column, TMS row. */
@@ -195,6 +203,72 @@ static void rs_tile_of(const rs_tileset *ts, long id, int *z, int *tx, int *ty) 
   *z = zz;
   *tx = ts->tminx[zz] + (int)(k % ncol);
   *ty = ts->tminy[zz] + (int)(k / ncol);
+}
+
+/* Tile z/tx/ty (TMS row) from its gray and alpha into <dir>/z/x/y.png (.webp): temp + rename. A
+ * fully transparent tile has the same bytes every time: encoded once per rank, then copied. */
+static int rs_tile_file_write(rs_tileset *ts, const char *dir, int z, int tx, int ty, const unsigned char *gray,
+                              const unsigned char *alpha, int empty) {
+  char path[4400], tmp[4500];
+  int row = ts->xyz ? (1 << z) - 1 - ty : ty;
+  snprintf(path, sizeof path, "%s/%d/%d", dir, z, tx);
+  if (whpc_mkdir_p(path) != 0) return WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot create '%s'", path);
+  snprintf(path, sizeof path, "%s/%d/%d/%d.%s", dir, z, tx, row, ts->webp ? "webp" : "png");
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  if (empty && ts->empty_png) {
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(ts->empty_png, 1, ts->empty_len, f) == ts->empty_len;
+    if (f && fclose(f) != 0) ok = 0;
+    if (!ok || rename(tmp, path) != 0) {
+      unlink(tmp);
+      return WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot write '%s'", path);
+    }
+    return WHPC_OK;
+  }
+  /* gray + alpha as gdal2tiles' MEM tile; WebP takes RGB(A) only: gray into R, G, B */
+  int nb = ts->webp ? 4 : 2;
+  GDALDatasetH img = GDALCreate(GDALGetDriverByName("MEM"), "", RS_TILE, RS_TILE, nb, GDT_Byte, NULL);
+  CPLErr e = img ? CE_None : CE_Failure;
+  for (int b = 0; b < nb && e == CE_None; b++)
+    e = GDALRasterIO(GDALGetRasterBand(img, b + 1), GF_Write, 0, 0, RS_TILE, RS_TILE,
+                     (void *)(b == nb - 1 ? alpha : gray), RS_TILE, RS_TILE, GDT_Byte, 0, 0);
+  if (e == CE_None) GDALSetRasterColorInterpretation(GDALGetRasterBand(img, nb), GCI_AlphaBand);
+  char **co = ts->webp ? CSLSetNameValue(NULL, "LOSSLESS", "TRUE") : NULL;
+  CPLErrorReset();
+  GDALDatasetH out = e == CE_None
+                         ? GDALCreateCopy(GDALGetDriverByName(ts->webp ? "WEBP" : "PNG"), tmp, img, FALSE, co, NULL, NULL)
+                         : NULL;
+  CSLDestroy(co);
+  if (img) GDALClose(img);
+  if (out) GDALClose(out);
+  if (!out || CPLGetLastErrorType() >= CE_Failure || rename(tmp, path) != 0) {
+    unlink(tmp);
+    return WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot write '%s': %s", path, rs_gdal_msg());
+  }
+  if (empty) { /* keep its bytes (best effort: without them every empty tile is encoded) */
+    FILE *f = fopen(path, "rb");
+    long n = f && fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    unsigned char *b = n > 0 ? malloc((size_t)n) : NULL;
+    if (b && fseek(f, 0, SEEK_SET) == 0 && fread(b, 1, (size_t)n, f) == (size_t)n) {
+      ts->empty_png = b;
+      ts->empty_len = (size_t)n;
+    } else {
+      free(b);
+    }
+    if (f) fclose(f);
+  }
+  return WHPC_OK;
+}
+
+int rs_tiles_write(rs_tileset *ts, GDALDatasetH src, const char *dir, long id) {
+  int z, tx, ty, empty;
+  rs_tile_of(ts, id, &z, &tx, &ty);
+  unsigned char *buf = malloc(2 * RS_TILE * RS_TILE);
+  if (!buf) return WHPC_RAISE(WHPC_ERR_MEM, "tiles: out of memory");
+  int rc = rs_tiles_base_render(ts, src, z, tx, ty, buf, buf + RS_TILE * RS_TILE, &empty);
+  if (!rc) rc = rs_tile_file_write(ts, dir, z, tx, ty, buf, buf + RS_TILE * RS_TILE, empty);
+  free(buf);
+  return rc;
 }
 
 int rs_tiles_overview_write(const rs_tileset *ts, const char *dir, long id) {
