@@ -102,7 +102,16 @@ static int rs_block_fast(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace
   int nb = fp->f.kind == RS_FUSED_EVI ? 3 : 2, rc = WHPC_OK;
   long n = (long)w * h;
   whpc_timer_begin(ctx, "read");
-  for (int i = 0; i < nb && !rc; i++) rc = rs_input_read_f32(in, fp->f.band[i], x0, y0, w, h, ws->fin[i]);
+  for (int k = 0; k < in->nbands && !rc; k++) /* in band order, as the general path (the same first error) */
+    for (int i = 0; i < nb && !rc; i++)
+      if (fp->f.band[i] == k && (i == 0 || fp->f.band[0] != k) && (i < 2 || fp->f.band[1] != k))
+        rc = rs_input_read_f32(in, k, x0, y0, w, h, ws->fin[i]);
+  for (int i = 1; i < nb && !rc; i++) /* a band given twice (ndvi(B1, B1)): read once */
+    for (int j = 0; j < i; j++)
+      if (fp->f.band[i] == fp->f.band[j]) {
+        memcpy(ws->fin[i], ws->fin[j], (size_t)n * sizeof(float));
+        break;
+      }
   whpc_timer_end(ctx, "read");
   WHPC_CALL(rc);
   whpc_timer_begin(ctx, "op.expr");
