@@ -189,6 +189,7 @@ void rs_tiles_free(rs_tileset *ts) {
   if (ts->xmap) GDALClose(ts->xmap);
   if (ts->ymap) GDALClose(ts->ymap);
   free(ts->empty_png);
+  rs_tiles_png_free(ts);
   ts->tr = NULL;
   ts->xmap = ts->ymap = NULL;
   ts->empty_png = NULL;
@@ -205,6 +206,17 @@ static void rs_tile_of(const rs_tileset *ts, long id, int *z, int *tx, int *ty) 
   *ty = ts->tminy[zz] + (int)(k / ncol);
 }
 
+static int rs_bytes_write(const char *tmp, const char *path, const unsigned char *b, size_t n) {
+  FILE *f = fopen(tmp, "wb");
+  int ok = f && fwrite(b, 1, n, f) == n;
+  if (f && fclose(f) != 0) ok = 0;
+  if (!ok || rename(tmp, path) != 0) {
+    unlink(tmp);
+    return WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot write '%s'", path);
+  }
+  return WHPC_OK;
+}
+
 /* Tile z/tx/ty (TMS row) from its gray and alpha into <dir>/z/x/y.png (.webp): temp + rename. A
  * fully transparent tile has the same bytes every time: encoded once per rank, then copied. */
 static int rs_tile_file_write(rs_tileset *ts, const char *dir, int z, int tx, int ty, const unsigned char *gray,
@@ -215,17 +227,24 @@ static int rs_tile_file_write(rs_tileset *ts, const char *dir, int z, int tx, in
   if (whpc_mkdir_p(path) != 0) return WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot create '%s'", path);
   snprintf(path, sizeof path, "%s/%d/%d/%d.%s", dir, z, tx, row, ts->webp ? "webp" : "png");
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  if (empty && ts->empty_png) {
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(ts->empty_png, 1, ts->empty_len, f) == ts->empty_len;
-    if (f && fclose(f) != 0) ok = 0;
-    if (!ok || rename(tmp, path) != 0) {
-      unlink(tmp);
-      return WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot write '%s'", path);
+  if (empty && ts->empty_png) return rs_bytes_write(tmp, path, ts->empty_png, ts->empty_len);
+  if (!ts->webp) {
+    unsigned char *png = NULL;
+    size_t n = 0;
+    WHPC_CALL(rs_tiles_png_encode(ts, gray, alpha, &png, &n));
+    if (png) {
+      int rc = rs_bytes_write(tmp, path, png, n);
+      if (!rc && empty) {
+        ts->empty_png = png;
+        ts->empty_len = n;
+      } else {
+        free(png);
+      }
+      return rc;
     }
-    return WHPC_OK;
   }
-  /* gray + alpha as gdal2tiles' MEM tile; WebP takes RGB(A) only: gray into R, G, B */
+  /* GDAL's driver (WebP, or PNG without libdeflate): gray + alpha as gdal2tiles' MEM tile; WebP
+   * takes RGB(A) only: gray into R, G, B */
   int nb = ts->webp ? 4 : 2;
   GDALDatasetH img = GDALCreate(GDALGetDriverByName("MEM"), "", RS_TILE, RS_TILE, nb, GDT_Byte, NULL);
   CPLErr e = img ? CE_None : CE_Failure;
@@ -245,18 +264,6 @@ static int rs_tile_file_write(rs_tileset *ts, const char *dir, int z, int tx, in
     unlink(tmp);
     return WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot write '%s': %s", path, rs_gdal_msg());
   }
-  if (empty) { /* keep its bytes (best effort: without them every empty tile is encoded) */
-    FILE *f = fopen(path, "rb");
-    long n = f && fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    unsigned char *b = n > 0 ? malloc((size_t)n) : NULL;
-    if (b && fseek(f, 0, SEEK_SET) == 0 && fread(b, 1, (size_t)n, f) == (size_t)n) {
-      ts->empty_png = b;
-      ts->empty_len = (size_t)n;
-    } else {
-      free(b);
-    }
-    if (f) fclose(f);
-  }
   return WHPC_OK;
 }
 
@@ -271,20 +278,19 @@ int rs_tiles_write(rs_tileset *ts, GDALDatasetH src, const char *dir, long id) {
   return rc;
 }
 
-int rs_tiles_overview_write(const rs_tileset *ts, const char *dir, long id) {
+int rs_tiles_overview_write(rs_tileset *ts, const char *dir, long id) {
   int z, tx, ty;
   rs_tile_of(ts, id, &z, &tx, &ty);
   const char *ext = ts->webp ? "webp" : "png";
-  int nb = ts->webp ? 4 : 2; /* gray + alpha, or RGBA for WebP */
-  GDALDriverH mem = GDALGetDriverByName("MEM");
+  int nb = ts->webp ? 4 : 2; /* gray + alpha, or RGBA for WebP (R = G = B = gray) */
   /* gdal2tiles.py create_overview_tile: the (up to) four children in a 512 x 512 query, nothing
-   * where a child is missing, then RegenerateOverview 'average' per band into the tile */
-  GDALDatasetH q = GDALCreate(mem, "", 2 * RS_TILE, 2 * RS_TILE, nb, GDT_Byte, NULL);
-  GDALDatasetH t = GDALCreate(mem, "", RS_TILE, RS_TILE, nb, GDT_Byte, NULL);
-  unsigned char *buf = malloc((size_t)RS_TILE * RS_TILE * nb);
-  int rc = q && t && buf ? WHPC_OK : WHPC_RAISE(WHPC_ERR_MEM, "tiles: out of memory");
+   * where a child is missing, then RegenerateOverview 'average' per band: 2 x 2 sums rounded
+   * half up, (sum + 2) >> 2 (equal to GDAL for every sum, checked) */
+  enum { Q = 2 * RS_TILE };
+  unsigned char *q = calloc(2 * (size_t)Q * Q, 1), *buf = malloc(2 * (size_t)RS_TILE * RS_TILE);
+  int rc = q && buf ? WHPC_OK : WHPC_RAISE(WHPC_ERR_MEM, "tiles: out of memory");
   int used = 0;
-  char path[4400], tmp[4500];
+  char path[4400];
   for (int c = 0; c < 4 && !rc; c++) {
     int cx = 2 * tx + (c & 1), cy = 2 * ty + (c >> 1), zc = z + 1;
     if (cx < ts->tminx[zc] || cx > ts->tmaxx[zc] || cy < ts->tminy[zc] || cy > ts->tmaxy[zc]) continue;
@@ -296,40 +302,30 @@ int rs_tiles_overview_write(const rs_tileset *ts, const char *dir, long id) {
       rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: '%s' has %d bands, expected %d", path, GDALGetRasterCount(child), nb);
     /* TMS rows grow northwards: an even child row is the lower half of the query */
     int px = (cx % 2) * RS_TILE, py = (cy % 2 == 0) ? RS_TILE : 0;
+    int bands[2] = {1, nb};
     CPLErr e = rc ? CE_Failure
-                  : GDALDatasetRasterIO(child, GF_Read, 0, 0, RS_TILE, RS_TILE, buf, RS_TILE, RS_TILE, GDT_Byte, nb, NULL,
-                                        0, 0, 0);
-    if (!rc && e == CE_None)
-      e = GDALDatasetRasterIO(q, GF_Write, px, py, RS_TILE, RS_TILE, buf, RS_TILE, RS_TILE, GDT_Byte, nb, NULL, 0, 0,
-                              0);
+                  : GDALDatasetRasterIO(child, GF_Read, 0, 0, RS_TILE, RS_TILE, buf, RS_TILE, RS_TILE, GDT_Byte, 2,
+                                        bands, 0, 0, 0);
     GDALClose(child);
     if (!rc && e != CE_None) rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot read '%s': %s", path, rs_gdal_msg());
+    for (int b = 0; b < 2 && !rc; b++)
+      for (int y = 0; y < RS_TILE; y++)
+        memcpy(q + (size_t)b * Q * Q + (size_t)(py + y) * Q + px, buf + ((size_t)b * RS_TILE + y) * RS_TILE, RS_TILE);
     used++;
   }
+  int empty = 1;
+  for (int b = 0; b < 2 && !rc && used; b++) {
+    const unsigned char *s = q + (size_t)b * Q * Q;
+    unsigned char *t = buf + (size_t)b * RS_TILE * RS_TILE;
+    for (int y = 0; y < RS_TILE; y++)
+      for (int x = 0; x < RS_TILE; x++) {
+        const unsigned char *p = s + (size_t)2 * y * Q + 2 * x;
+        t[y * RS_TILE + x] = (unsigned char)((p[0] + p[1] + p[Q] + p[Q + 1] + 2) >> 2);
+        if (b == 1 && t[y * RS_TILE + x]) empty = 0;
+      }
+  }
+  if (!rc && used) rc = rs_tile_file_write(ts, dir, z, tx, ty, buf, buf + RS_TILE * RS_TILE, empty);
+  free(q);
   free(buf);
-  for (int b = 1; b <= nb && !rc && used; b++) {
-    GDALRasterBandH ob = GDALGetRasterBand(t, b);
-    if (GDALRegenerateOverviews(GDALGetRasterBand(q, b), 1, &ob, "AVERAGE", NULL, NULL) != CE_None)
-      rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: averaging tile %d/%d/%d failed: %s", z, tx, ty, rs_gdal_msg());
-  }
-  if (!rc && used) {
-    snprintf(path, sizeof path, "%s/%d/%d", dir, z, tx);
-    if (whpc_mkdir_p(path) != 0) rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot create '%s'", path);
-  }
-  if (!rc && used) {
-    snprintf(path, sizeof path, "%s/%d/%d/%d.%s", dir, z, tx, ts->xyz ? (1 << z) - 1 - ty : ty, ext);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    char **co = ts->webp ? CSLSetNameValue(NULL, "LOSSLESS", "TRUE") : NULL;
-    CPLErrorReset();
-    GDALDatasetH img = GDALCreateCopy(GDALGetDriverByName(ts->webp ? "WEBP" : "PNG"), tmp, t, FALSE, co, NULL, NULL);
-    CSLDestroy(co);
-    if (img) GDALClose(img);
-    if (!img || CPLGetLastErrorType() >= CE_Failure || rename(tmp, path) != 0) {
-      unlink(tmp);
-      rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot write '%s': %s", path, rs_gdal_msg());
-    }
-  }
-  if (q) GDALClose(q);
-  if (t) GDALClose(t);
   return rc;
 }

@@ -26,6 +26,7 @@ typedef struct {
   GDALDatasetH xmap, ymap; /* pixel index rows: GDAL's nearest sampling of a VRT window */
   unsigned char *empty_png; /* bytes of a fully transparent tile, once this rank wrote one */
   size_t empty_len;
+  void *deflater; /* libdeflate compressor of this rank's PNG tiles (rs_tiles_png.c) */
 } rs_tileset;
 
 /* Tile ranges of zooms zmin..zmax (gdal2tiles' GlobalMercator arithmetic). */
@@ -41,6 +42,11 @@ int rs_tiles_base_render(const rs_tileset *ts, GDALDatasetH src, int z, int tx, 
 void rs_tiles_free(rs_tileset *ts);
 /* Tile id of a zoom below zmax from its (up to four) children of the zoom above, which must all be
  * written: gdal2tiles.py's create_overview_tile with its default 'average' resampling. */
-int rs_tiles_overview_write(const rs_tileset *ts, const char *dir, long id);
+int rs_tiles_overview_write(rs_tileset *ts, const char *dir, long id);
+/* PNG file bytes of a 256 x 256 gray + alpha tile (malloc'ed into *png); *png = NULL when built
+ * without libdeflate: then GDAL's PNG driver writes the tile (rs_tiles_png.c). */
+int rs_tiles_png_encode(rs_tileset *ts, const unsigned char *gray, const unsigned char *alpha, unsigned char **png,
+                        size_t *len);
+void rs_tiles_png_free(rs_tileset *ts);
 
 #endif
