@@ -120,29 +120,23 @@ void clim_fill_walls(const clim_grid *g, double *const q[]) {
  * sequence of +, *, / (no libm, no FMA), so it vectorises and gives the same bits in a vector
  * lane and in a scalar remainder; about 6x faster than pow per cell. */
 #define CLIM_P1_XMAX 0.25
+/* c[0] x^(n-1) + ... + c[n-1] by Horner's rule, unrolled: the same operations in the same order
+ * as the chain written out, so the same bits. */
+static inline double horner(const double *c, int n, double x) {
+  double s = c[0];
+#pragma GCC unroll 16
+  for (int i = 1; i < n; i++) s = s * x + c[i];
+  return s;
+}
 static inline double pow1p_m1(double x, double gam) {
+  static const double atanh_c[] = {1.0 / 23.0, 1.0 / 21.0, 1.0 / 19.0, 1.0 / 17.0, 1.0 / 15.0, 1.0 / 13.0,
+                                   1.0 / 11.0, 1.0 / 9.0,  1.0 / 7.0,  1.0 / 5.0,  1.0 / 3.0};
+  static const double expm1_c[] = {1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0,
+                                   1.0 / 120.0,     1.0 / 24.0,     1.0 / 6.0,     0.5};
   const double u = x / (2.0 + x), u2 = u * u;
-  double s = 1.0 / 23.0;
-  s = s * u2 + 1.0 / 21.0;
-  s = s * u2 + 1.0 / 19.0;
-  s = s * u2 + 1.0 / 17.0;
-  s = s * u2 + 1.0 / 15.0;
-  s = s * u2 + 1.0 / 13.0;
-  s = s * u2 + 1.0 / 11.0;
-  s = s * u2 + 1.0 / 9.0;
-  s = s * u2 + 1.0 / 7.0;
-  s = s * u2 + 1.0 / 5.0;
-  s = s * u2 + 1.0 / 3.0;
+  const double s = horner(atanh_c, (int)(sizeof atanh_c / sizeof *atanh_c), u2);
   const double z = gam * (2.0 * u + 2.0 * u * u2 * s) * 0.125; /* log1p(x) * gam / 8 */
-  double e = 1.0 / 3628800.0;
-  e = e * z + 1.0 / 362880.0;
-  e = e * z + 1.0 / 40320.0;
-  e = e * z + 1.0 / 5040.0;
-  e = e * z + 1.0 / 720.0;
-  e = e * z + 1.0 / 120.0;
-  e = e * z + 1.0 / 24.0;
-  e = e * z + 1.0 / 6.0;
-  e = e * z + 0.5;
+  double e = horner(expm1_c, (int)(sizeof expm1_c / sizeof *expm1_c), z);
   e = z + z * z * e; /* expm1(z) */
   e = e * (e + 2.0);
   e = e * (e + 2.0);
