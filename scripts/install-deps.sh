@@ -13,8 +13,8 @@ PACKAGES=(
   openmpi-bin libopenmpi-dev petsc-dev libfftw3-dev libfftw3-mpi-dev
   # NetCDF (MPI build for whpc::ncio, serial tools for checks)
   libnetcdf-mpi-dev libhdf5-openmpi-dev netcdf-bin libpnetcdf-dev cdo nco python3-netcdf4
-  # GDAL
-  libgdal-dev gdal-bin python3-gdal
+  # GDAL (libpng and libdeflate: remote_sensing encodes its web tiles itself)
+  libgdal-dev gdal-bin python3-gdal libpng-dev libdeflate-dev
   # AI inference
   libdnnl-dev libprotobuf-c-dev protobuf-c-compiler python3-onnx libonnx-testdata
   # tests and quick-look plots
