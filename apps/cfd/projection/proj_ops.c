@@ -183,20 +183,38 @@ static inline void rhs_row2d(const proj_grid *g, const proj_params *prm, double 
   const double ih0 = 1.0 / g->h[0], ih1 = 1.0 / g->h[1], nx = prm->nu * ih0, ny = prm->nu * ih1;
   const double fc = prm->force[c];
   const size_t q0 = proj_at(g, b0, j, 0);
-  for (long n = 0; n <= len; n++) { /* face between q - 1 and q */
-    const size_t q = q0 + (size_t)n;
-    fx[n] = 0.25 * (ux[q] + ux[q - sc]) * (f[q - 1] + f[q]) - nx * (f[q] - f[q - 1]);
-  }
+  /* Along its own direction the transporting velocity of a component is the same sum as the
+   * interpolated one (ux[q] + ux[q-1] for u across x, uy[q] + uy[q+sy] for v across y): computed
+   * once there, the same bits (IEEE addition is commutative). */
+  if (c == 0)
+    for (long n = 0; n <= len; n++) { /* face between q - 1 and q */
+      const size_t q = q0 + (size_t)n;
+      const double s = ux[q] + ux[q - 1];
+      fx[n] = 0.25 * s * s - nx * (f[q] - f[q - 1]);
+    }
+  else
+    for (long n = 0; n <= len; n++) {
+      const size_t q = q0 + (size_t)n;
+      fx[n] = 0.25 * (ux[q] + ux[q - sc]) * (f[q - 1] + f[q]) - nx * (f[q] - f[q - 1]);
+    }
   if (first)
     for (long n = 0; n < len; n++) {
       const size_t q = q0 + (size_t)n - (size_t)sy; /* face between rows j-1 and j */
       fylo[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
     }
-  for (long n = 0; n < len; n++) {
-    const size_t q = q0 + (size_t)n;
-    fyup[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
-    out[n] = fc - (fx[n + 1] - fx[n]) * ih0 - (fyup[n] - fylo[n]) * ih1;
-  }
+  if (c == 1)
+    for (long n = 0; n < len; n++) {
+      const size_t q = q0 + (size_t)n;
+      const double s = uy[q + sy] + uy[q];
+      fyup[n] = 0.25 * s * s - ny * (f[q + sy] - f[q]);
+      out[n] = fc - (fx[n + 1] - fx[n]) * ih0 - (fyup[n] - fylo[n]) * ih1;
+    }
+  else
+    for (long n = 0; n < len; n++) {
+      const size_t q = q0 + (size_t)n;
+      fyup[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
+      out[n] = fc - (fx[n + 1] - fx[n]) * ih0 - (fyup[n] - fylo[n]) * ih1;
+    }
 }
 
 /* The body of proj_stage_update_row, inlined into the fused sweep's clones. */
@@ -290,7 +308,26 @@ PROJ_HOT int proj_stage_fused(const proj_grid *g, const proj_params *prm, double
     fy[c][0] = bc + w, fy[c][1] = bc + 2 * w;
     for (int r = 0; r < 3; r++) ring[c][r] = bc + (3 + r) * w;
   }
+  const long pl = g->nl[0] + 2;
   for (long j = 0; j < ny + 2; j++) {
+    /* software prefetch two iterations ahead of the rows read for the first time: row j + 3 of the
+     * velocity, row j of p and H (the hardware prefetcher alone leaves the loads waiting on DRAM:
+     * +10 % per CPU-second at 2048 x 1024 on one rank; one or four iterations ahead gained less) */
+    if (j + 3 < ny + PROJ_GHOST) {
+      const size_t qn = proj_at(g, -1, j + 3, 0);
+      for (long n = 0; n < pl; n += 8) {
+        __builtin_prefetch(u[0] + qn + n, 1);
+        __builtin_prefetch(u[1] + qn + n, 1);
+      }
+    }
+    if (j < ny) {
+      const size_t qn = proj_at(g, -1, j, 0);
+      for (long n = 0; n < pl; n += 8) {
+        __builtin_prefetch(p + qn + n, 0);
+        __builtin_prefetch(hs[0] + qn + n, 1);
+        __builtin_prefetch(hs[1] + qn + n, 1);
+      }
+    }
     for (int c = 0; c < 2 && j < ny; c++)
       if (j >= b[c][1] && j < e[c][1]) {
         rhs_row2d(g, prm, u, ring[c][j % 3], c, j, b[c][0], e[c][0] - b[c][0], j == b[c][1], fx[c], fy[c][0],
