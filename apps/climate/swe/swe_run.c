@@ -388,6 +388,7 @@ static int run(swe_run *r) {
     rc = CONFIG_ERROR(ctx, "swe.days", "the restart is at step %" PRId64 ", past the end of this run (%ld steps)",
                            r->step, r->nsteps);
   if (rc == WHPC_OK) rc = write_outputs_begin(r, &out);
+  whpc_agree(whpc_comm(ctx), rc, &rc); /* diagnostics.csv is rank 0's alone */
   if (rc == WHPC_OK) { /* diagnostics and a record of the starting state */
     const int64_t s0 = r->step;
     const double t0 = (double)s0 * r->dt;
@@ -404,13 +405,11 @@ static int run(swe_run *r) {
   if (rc == WHPC_OK) rc = swe_out_close(&out);
   else if (out.nc) swe_out_abandon(&out);
   if (r->csv_open) {
-    if (rc == WHPC_OK) {
-      if (whpc_file_commit(&r->csv) != WHPC_OK) rc = WHPC_RAISE(WHPC_ERR_IO, "cannot write diagnostics.csv");
-    } else {
-      whpc_file_discard(&r->csv);
-    }
+    if (rc == WHPC_OK) rc = whpc_file_commit(&r->csv); /* its error names the path and the reason */
+    else whpc_file_discard(&r->csv);
     r->csv_open = 0;
   }
+  whpc_agree(whpc_comm(ctx), rc, &rc); /* a failed commit is rank 0's alone: every rank ends with it */
   whpc_checkpoint_destroy(&ck);
   if (rc) return whpc_err_trace(rc, __FILE__, __LINE__, __func__);
   whpc_timer_end(ctx, "swe.total");
