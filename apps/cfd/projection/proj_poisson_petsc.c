@@ -187,10 +187,16 @@ int proj_petsc_create(whpc_decomp_t dec, const proj_grid *g, const proj_params *
     PCALL(MatNullSpaceCreate(s->comm, PETSC_TRUE, 0, NULL, &s->ns));
   }
   /* Multigrid levels: halve while every rank keeps >= 2 cells per direction and the coarse
-   * grid stays >= 4 cells (so the DMDA hierarchy exists on this process grid). */
+   * grid stays >= 4 cells (so the DMDA hierarchy exists on this process grid), and only while the
+   * coarsest grid has more than 256 cells: the levels below that are all latency (a halo exchange
+   * and a reduction each per cycle) and the redundant SVD of 256 unknowns costs nothing. 512^2 on
+   * 2 ranks: 6 levels down to 16^2, 0.36 s per solve against 0.44 s with 8 levels down to 4^2. */
   int levels = 1;
   for (;;) {
     int ok = 1;
+    long coarse = 1;
+    for (int d = 0; d < g->ndims; d++) coarse *= g->n[d] >> (levels - 1);
+    if (coarse <= 256) ok = 0;
     for (int d = 0; d < g->ndims; d++) {
       const long f = 1L << levels;
       long minl = g->n[d] / p[d];
