@@ -3,6 +3,7 @@
 # Usage: run.sh BUILD_DIR OUT_DIR [N]     N = scene edge in pixels (default 16384; e.g. 4096 for a quick look)
 # Env:   NP = MPI ranks (default: nproc); the GDAL peers get the same cores where they can use them.
 #        ZOOM = web tile zooms zmin,zmax (default 12,14). Our tile run also copies the product once.
+#        TILES_CHECK=1 compares every web tile with gdal2tiles.py's, pixel for pixel.
 #        CASES = which comparisons (default "ndvi hillshade warp warp_et0 cog tiles otb"; warp_et0, the
 #        exact transformer on both sides, is the slowest by far; otb needs otbcli_BandMath).
 # Prints wall and CPU seconds of each tool and the ratios per wall second and per CPU second
@@ -114,9 +115,15 @@ echo "== web tiles of the NDVI product vs gdal2tiles.py --processes=$np (same by
 zt=${ZOOM:-12,14} # the scene has 10 m pixels: zoom 14 (9.55 m) is native resolution
 ours tiles input.files="$out/ndvi.whpc/product.tif" input.bands= rs.ops=none rs.format=gtiff rs.compress=none \
   "tiles.zoom=$zt"
-gdal_translate -q -ot Byte -scale -a_nodata 0 "$out/ndvi.whpc/product.tif" "$out/ndvi.byte.tif"
+# the byte scaling of our run (its NDVI min..max -> 1..255, nodata 0), so both tile the same pixels
+read -r lo hi < <($PY -c "import json, sys; s = json.load(open(sys.argv[1]))['results']['stats']['band1']
+print(repr(s['min']), repr(s['max']))" "$out/tiles.whpc/report.json" 2>/dev/null) || { lo=; hi=; }
+gdal_translate -q -ot Byte -b 1 -scale $lo $hi ${lo:+1 255} -a_nodata 0 "$out/ndvi.whpc/product.tif" "$out/ndvi.byte.tif"
 rm -rf "$out/g2t"
 measure tiles gdal2tiles $PY /usr/bin/gdal2tiles.py -q -z "${zt/,/-}" --processes="$np" "$out/ndvi.byte.tif" "$out/g2t"
+if [[ -n ${TILES_CHECK:-} ]]; then # every tile pixel for pixel (minutes at 16k)
+  $PY "$root/apps/remote_sensing/tests/rs_tiles_check.py" "$out/tiles.whpc/tiles" "$out/g2t" png
+fi
 fi
 
 echo
