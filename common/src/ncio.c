@@ -694,6 +694,8 @@ int whpc_ncio_close(whpc_ncfile_t *fp) {
       rc = WHPC_RAISE(WHPC_ERR_IO, "cannot rename %s to %s: %s", f->part, f->path, strerror(errno));
     rc = agree(f->comm, rc);
   }
+  /* A file that failed to close or to take its final name is of no use: leave no .part behind. */
+  if (rc && f->writing && f->rank == 0) (void)unlink(f->part);
   free_file(f);
   return rc ? whpc_err_trace(rc, __FILE__, __LINE__, __func__) : WHPC_OK;
 }
