@@ -182,13 +182,26 @@ int rs_input_read(rs_input *in, int band, int x0, int y0, int w, int h, double *
   return WHPC_OK;
 }
 
-int rs_input_read_f32(rs_input *in, int band, int x0, int y0, int w, int h, float *buf) {
+void rs_input_open_direct(const rs_input *in, GDALDatasetH *ds) {
+  CPLSetThreadLocalConfigOption("GTIFF_DIRECT_IO", "YES");
+  for (int f = 0; f < in->nfiles; f++) ds[f] = GDALOpen(in->files[f], GA_ReadOnly);
+  CPLSetThreadLocalConfigOption("GTIFF_DIRECT_IO", NULL);
+}
+
+int rs_input_read_f32(rs_input *in, GDALDatasetH *direct, int band, int x0, int y0, int w, int h, float *buf) {
   WHPC_CHECK(x0 >= 0 && y0 >= 0 && x0 + w <= in->width && y0 + h <= in->height, WHPC_ERR_INPUT,
              "internal: window %d,%d %dx%d outside the input", x0, y0, w, h);
-  GDALRasterBandH b = GDALGetRasterBand(in->ds[in->band_file[band]], in->band_index[band]);
+  int f = in->band_file[band];
+  GDALDatasetH ds = direct && direct[f] ? direct[f] : in->ds[f];
+  GDALRasterBandH b = GDALGetRasterBand(ds, in->band_index[band]);
   CPLErrorReset();
   CPLErr e = GDALRasterIOEx(b, GF_Read, x0, y0, w, h, buf, w, h, GDT_Float32, (GSpacing)sizeof(float),
                             (GSpacing)w * (GSpacing)sizeof(float), NULL);
+  if (e != CE_None && ds != in->ds[f]) { /* again through the block cache: GDAL's usual message */
+    CPLErrorReset();
+    e = GDALRasterIOEx(GDALGetRasterBand(in->ds[f], in->band_index[band]), GF_Read, x0, y0, w, h, buf, w, h,
+                       GDT_Float32, (GSpacing)sizeof(float), (GSpacing)w * (GSpacing)sizeof(float), NULL);
+  }
   WHPC_CHECK(e == CE_None, WHPC_ERR_INPUT, "input.files: '%s' band %d: reading pixels %d..%d x %d..%d failed "
              "(corrupt or truncated file?): %s", in->files[in->band_file[band]], in->band_index[band], x0,
              x0 + w - 1, y0, y0 + h - 1, rs_gdal_msg());

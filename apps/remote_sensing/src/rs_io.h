@@ -35,8 +35,13 @@ int rs_input_read(rs_input *in, int band, int x0, int y0, int w, int h, double *
 
 /* Read band (0-based) of window [x0, x0+w) x [y0, y0+h), which must lie inside the image, into
  * buf as float (GDAL's conversion; exact for integers of up to 16 bits and Float32), nodata values
- * left as they are. For the fused fast path. */
-int rs_input_read_f32(rs_input *in, int band, int x0, int y0, int w, int h, float *buf);
+ * left as they are. direct: NULL, or handles of rs_input_open_direct used instead of in->ds where
+ * not NULL. For the fused fast path. */
+int rs_input_read_f32(rs_input *in, GDALDatasetH *direct, int band, int x0, int y0, int w, int h, float *buf);
+/* Open the files again with GDAL's GTiff direct I/O (GTIFF_DIRECT_IO, read at open: pixels go
+ * from the file into the caller's buffer without GDAL's block cache), for reads that never come
+ * back to a tile (no halo). ds[f] NULL where that fails (the caller then uses in->ds). */
+void rs_input_open_direct(const rs_input *in, GDALDatasetH *ds);
 /* Output description shared by the tile file and the final product. */
 typedef struct {
   int width, height, nbands, block;

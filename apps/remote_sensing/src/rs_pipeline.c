@@ -52,6 +52,11 @@ int rs_workspace_create(const rs_job *job, rs_workspace *ws) {
     for (int i = 0; i < 3; i++) WHPC_MALLOC(ws->fin[i], np);
     WHPC_MALLOC(ws->fout, np);
     ws->tout[0] = ws->fout;
+    /* no halo: every tile is read once, so GDAL's block cache only adds a copy (16k^2 NDVI, one
+     * rank: ~1.0 -> ~0.8 CPU-s); same pixel values either way */
+    WHPC_MALLOC(ws->direct, job->in.nfiles);
+    ws->ndirect = job->in.nfiles;
+    rs_input_open_direct(&job->in, ws->direct);
   }
   ws->warp_copy = job->nops == 0 && job->halo == 0 && job->qa_band < 0 && !job->has_range && job->zones_band < 0 &&
                   job->out.nbands == job->in.nbands &&
@@ -85,6 +90,9 @@ void rs_workspace_free(rs_workspace *ws) {
   free(ws->tile);
   free(ws->zones);
   for (int i = 0; i < 3; i++) free(ws->fin[i]);
+  for (int f = 0; ws->direct && f < ws->ndirect; f++)
+    if (ws->direct[f]) GDALClose(ws->direct[f]);
+  free(ws->direct);
   for (int k = 0; ws->tout && ws->warp_copy && k < ws->nres; k++) free(ws->tout[k]);
   free(ws->tout);
   free(ws->fout);
@@ -105,7 +113,7 @@ static int rs_block_fast(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace
   for (int k = 0; k < in->nbands && !rc; k++) /* in band order, as the general path (the same first error) */
     for (int i = 0; i < nb && !rc; i++)
       if (fp->f.band[i] == k && (i == 0 || fp->f.band[0] != k) && (i < 2 || fp->f.band[1] != k))
-        rc = rs_input_read_f32(in, k, x0, y0, w, h, ws->fin[i]);
+        rc = rs_input_read_f32(in, ws->direct, k, x0, y0, w, h, ws->fin[i]);
   for (int i = 1; i < nb && !rc; i++) /* a band given twice (ndvi(B1, B1)): read once */
     for (int j = 0; j < i; j++)
       if (fp->f.band[i] == fp->f.band[j]) {

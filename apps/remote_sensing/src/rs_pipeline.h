@@ -31,6 +31,8 @@ typedef struct {
   double *zones;     /* class ids of the block (zonal statistics) */
   rs_fastpath fast;
   float *fin[3];     /* fast path: the bands as float */
+  GDALDatasetH *direct; /* fast path: the input files opened with direct I/O (rs_input_open_direct) */
+  int ndirect;
   float *fout;       /* fast path in float: the Float32 tile */
   int warp_copy;     /* chain of nothing but a warp whose working type and nodata are the product's:
                       * the kernel's output is the tile (rs_warp_typed_ok) */
