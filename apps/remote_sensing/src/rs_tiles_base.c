@@ -67,8 +67,9 @@ static int rs_undecided(double s, double err) {
   return fabs(v - floor(v + 0.5)) <= err;
 }
 
-/* Source pixel (sx, sy) of every pixel of the VRT window rx, ry, nx x ny: -1 where none. */
-static int rs_window_map(const rs_tileset *ts, int rx, int ry, int nx, int ny, int *sx, int *sy) {
+/* Source pixel (sx, sy) of VRT pixel (xs[a], ys[b]) for a < nx, b < ny (increasing columns and
+ * rows: the ones the query samples), -1 where none. */
+static int rs_window_map(const rs_tileset *ts, const int *xs, int nx, const int *ys, int ny, int *sx, int *sy) {
   int kx = (nx - 1 + RS_CELL - 1) / RS_CELL, ky = (ny - 1 + RS_CELL - 1) / RS_CELL; /* cells */
   int mx = kx + 1, my = ky + 1, nn = mx * my, nc = kx * ky;
   size_t np = (size_t)nx * ny;
@@ -81,17 +82,17 @@ static int rs_window_map(const rs_tileset *ts, int rx, int ry, int nx, int ny, i
     return WHPC_RAISE(WHPC_ERR_MEM, "tiles: out of memory");
   }
   double *py = px + nn + nc + np, *pz = py + nn + nc + np;
-  /* node k of an axis: pixel min(k * RS_CELL, n - 1) of the window */
+  /* node k of an axis: entry min(k * RS_CELL, n - 1) of the column/row list */
 #define RS_NODE(k, n) ((k) * RS_CELL < (n) - 1 ? (k) * RS_CELL : (n) - 1)
   for (int j = 0; j < my; j++)
     for (int i = 0; i < mx; i++) {
-      px[j * mx + i] = rx + RS_NODE(i, nx) + 0.5;
-      py[j * mx + i] = ry + RS_NODE(j, ny) + 0.5;
+      px[j * mx + i] = xs[RS_NODE(i, nx)] + 0.5;
+      py[j * mx + i] = ys[RS_NODE(j, ny)] + 0.5;
     }
   for (int j = 0; j < ky; j++) /* cell centres: the check of the interpolation */
     for (int i = 0; i < kx; i++) {
-      px[nn + j * kx + i] = rx + 0.5 * (RS_NODE(i, nx) + RS_NODE(i + 1, nx)) + 0.5;
-      py[nn + j * kx + i] = ry + 0.5 * (RS_NODE(j, ny) + RS_NODE(j + 1, ny)) + 0.5;
+      px[nn + j * kx + i] = 0.5 * (xs[RS_NODE(i, nx)] + xs[RS_NODE(i + 1, nx)]) + 0.5;
+      py[nn + j * kx + i] = 0.5 * (ys[RS_NODE(j, ny)] + ys[RS_NODE(j + 1, ny)]) + 0.5;
     }
   for (int i = 0; i < nn + nc; i++) pz[i] = 0;
   GDALGenImgProjTransform(ts->tr, TRUE, nn + nc, px, py, pz, ok);
@@ -110,8 +111,8 @@ static int rs_window_map(const rs_tileset *ts, int rx, int ry, int nx, int ny, i
   long ntodo = 0;
   for (int b = 0; b < ny; b++) {
     int j = ky ? (b / RS_CELL < ky ? b / RS_CELL : ky - 1) : 0;
-    int y0 = RS_NODE(j, ny), y1 = RS_NODE(j + 1, ny);
-    double v = ky && y1 > y0 ? (double)(b - y0) / (y1 - y0) : 0;
+    int y0 = ys[RS_NODE(j, ny)], y1 = ys[RS_NODE(j + 1, ny)];
+    double v = ky && y1 > y0 ? (double)(ys[b] - y0) / (y1 - y0) : 0;
     for (int a = 0; a < nx; a++) {
       long p = (long)b * nx + a;
       int i = kx ? (a / RS_CELL < kx ? a / RS_CELL : kx - 1) : 0;
@@ -120,8 +121,8 @@ static int rs_window_map(const rs_tileset *ts, int rx, int ry, int nx, int ny, i
         todo[ntodo++] = p;
         continue;
       }
-      int x0 = RS_NODE(i, nx), x1 = RS_NODE(i + 1, nx), n = j * mx + i;
-      double u = x1 > x0 ? (double)(a - x0) / (x1 - x0) : 0;
+      int x0 = xs[RS_NODE(i, nx)], x1 = xs[RS_NODE(i + 1, nx)], n = j * mx + i;
+      double u = x1 > x0 ? (double)(xs[a] - x0) / (x1 - x0) : 0;
       double X = (1 - v) * ((1 - u) * px[n] + u * px[n + 1]) + v * ((1 - u) * px[n + mx] + u * px[n + mx + 1]);
       double Y = (1 - v) * ((1 - u) * py[n] + u * py[n + 1]) + v * ((1 - u) * py[n + mx] + u * py[n + mx + 1]);
       if (rs_undecided(X, err) || rs_undecided(Y, err)) {
@@ -136,8 +137,8 @@ static int rs_window_map(const rs_tileset *ts, int rx, int ry, int nx, int ny, i
 #undef RS_NODE
   /* the exact transform, as the warper calls it, for the undecided pixels */
   for (long t = 0; t < ntodo; t++) {
-    px[t] = rx + (double)(todo[t] % nx) + 0.5;
-    py[t] = ry + (double)(todo[t] / nx) + 0.5;
+    px[t] = xs[todo[t] % nx] + 0.5;
+    py[t] = ys[todo[t] / nx] + 0.5;
     pz[t] = 0;
   }
   if (ntodo) GDALGenImgProjTransform(ts->tr, TRUE, (int)ntodo, px, py, pz, ok);
@@ -151,15 +152,18 @@ static int rs_window_map(const rs_tileset *ts, int rx, int ry, int nx, int ny, i
   return WHPC_OK;
 }
 
-/* The warped VRT's values on the window: the source pixel, 0 where there is none or it is nodata
- * (INIT_DEST=NO_DATA with nodata 0). */
-static int rs_window_warp(const rs_tileset *ts, GDALDatasetH src, int rx, int ry, int nx, int ny, unsigned char *w) {
+/* The warped VRT's values at the listed columns and rows: the source pixel, 0 where there is none
+ * or it is nodata (INIT_DEST=NO_DATA with nodata 0). The source is read once per tile: its
+ * bounding window, or, when that is large (a tile far below the native resolution), the rows
+ * needed one by one. */
+static int rs_window_warp(const rs_tileset *ts, GDALDatasetH src, const int *xs, int nx, const int *ys, int ny,
+                          unsigned char *w) {
   size_t np = (size_t)nx * ny;
   int *sx = malloc(sizeof(int) * 2 * np);
   if (!sx) return WHPC_RAISE(WHPC_ERR_MEM, "tiles: out of memory");
   int *sy = sx + np;
-  int rc = rs_window_map(ts, rx, ry, nx, ny, sx, sy);
-  int x0 = ts->snx, y0 = ts->sny, x1 = -1, y1 = -1; /* source window: one read per tile */
+  int rc = rs_window_map(ts, xs, nx, ys, ny, sx, sy);
+  int x0 = ts->snx, y0 = ts->sny, x1 = -1, y1 = -1;
   for (size_t p = 0; !rc && p < np; p++)
     if (sx[p] >= 0) {
       x0 = sx[p] < x0 ? sx[p] : x0, x1 = sx[p] > x1 ? sx[p] : x1;
@@ -168,14 +172,26 @@ static int rs_window_warp(const rs_tileset *ts, GDALDatasetH src, int rx, int ry
   memset(w, 0, np);
   if (!rc && x1 >= 0) {
     int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
-    unsigned char *s = malloc((size_t)bw * bh);
+    int whole = (double)bw * bh <= 16.0 * 1024 * 1024;
+    int *slot = malloc(sizeof(int) * bh); /* source row -> row of the buffer, -1 if not needed */
+    int nrows = 0;
+    for (int r = 0; slot && r < bh; r++) slot[r] = whole ? r : -1;
+    for (size_t p = 0; slot && !whole && p < np; p++)
+      if (sx[p] >= 0 && slot[sy[p] - y0] < 0) slot[sy[p] - y0] = 0;
+    for (int r = 0; slot && r < bh; r++)
+      if (slot[r] >= 0) slot[r] = nrows++;
+    unsigned char *s = slot ? malloc((size_t)bw * nrows) : NULL;
+    GDALRasterBandH band = GDALGetRasterBand(src, 1);
     CPLErrorReset();
-    CPLErr e = s ? GDALRasterIO(GDALGetRasterBand(src, 1), GF_Read, x0, y0, bw, bh, s, bw, bh, GDT_Byte, 0, 0)
-                 : CE_Failure;
+    CPLErr e = s ? CE_None : CE_Failure;
+    if (s && whole) e = GDALRasterIO(band, GF_Read, x0, y0, bw, bh, s, bw, bh, GDT_Byte, 0, 0);
+    for (int r = 0; s && !whole && r < bh && e == CE_None; r++)
+      if (slot[r] >= 0) e = GDALRasterIO(band, GF_Read, x0, y0 + r, bw, 1, s + (size_t)slot[r] * bw, bw, 1, GDT_Byte, 0, 0);
     if (e != CE_None) rc = WHPC_RAISE(WHPC_ERR_IO, "tiles: cannot read the tile source: %s", rs_gdal_msg());
     for (size_t p = 0; !rc && p < np; p++)
-      if (sx[p] >= 0) w[p] = s[(size_t)(sy[p] - y0) * bw + (sx[p] - x0)];
+      if (sx[p] >= 0) w[p] = s[(size_t)slot[sy[p] - y0] * bw + (sx[p] - x0)];
     free(s);
+    free(slot);
   }
   free(sx);
   return rc; /* nodata is 0: a nodata source pixel leaves the VRT's 0 */
@@ -195,26 +211,33 @@ int rs_tiles_base_render(const rs_tileset *ts, GDALDatasetH src, int z, int tx, 
   *empty = 1;
   if (rxs <= 0 || rys <= 0 || wxs <= 0 || wys <= 0) return WHPC_OK; /* gdal2tiles: a transparent tile */
   /* which VRT column/row each query column/row samples: GDAL's own nearest RasterIO of the index
-   * rows, so the rounding is GDAL's */
-  int ix[RS_QUERY], iy[RS_QUERY], col[RS_QUERY], row[RS_QUERY];
+   * rows, so the rounding is GDAL's; only those columns and rows (at most 1024 each) are warped */
+  int ix[RS_QUERY], iy[RS_QUERY], col[RS_QUERY], row[RS_QUERY], ucol[RS_QUERY], urow[RS_QUERY], nu = 0, nv = 0;
   CPLErrorReset();
   if (GDALRasterIO(GDALGetRasterBand(ts->xmap, 1), GF_Read, rx, 0, rxs, 1, ix, wxs, 1, GDT_Int32, 0, 0) != CE_None ||
       GDALRasterIO(GDALGetRasterBand(ts->ymap, 1), GF_Read, 0, ry, 1, rys, iy, 1, wys, GDT_Int32, 0, 0) != CE_None)
     return WHPC_RAISE(WHPC_ERR_IO, "tiles: index sampling failed: %s", rs_gdal_msg());
-  for (int q = 0; q < RS_QUERY; q++) {
-    col[q] = q >= wx && q < wx + wxs ? ix[q - wx] - rx : -1;
-    row[q] = q >= wy && q < wy + wys ? iy[q - wy] - ry : -1;
+  for (int q = 0; q < RS_QUERY; q++) { /* nearest sampling never goes backwards */
+    col[q] = row[q] = -1;
+    if (q >= wx && q < wx + wxs) {
+      if (!nu || ucol[nu - 1] != ix[q - wx]) ucol[nu++] = ix[q - wx];
+      col[q] = nu - 1;
+    }
+    if (q >= wy && q < wy + wys) {
+      if (!nv || urow[nv - 1] != iy[q - wy]) urow[nv++] = iy[q - wy];
+      row[q] = nv - 1;
+    }
   }
-  unsigned char *w = malloc((size_t)rxs * rys);
+  unsigned char *w = malloc((size_t)nu * nv);
   if (!w) return WHPC_RAISE(WHPC_ERR_MEM, "tiles: out of memory");
-  int rc = rs_window_warp(ts, src, rx, ry, rxs, rys, w);
+  int rc = rs_window_warp(ts, src, ucol, nu, urow, nv, w);
   /* RegenerateOverview 'average' of 4 x 4 query pixels, rounded half up (checked against GDAL
    * for every sum 0..4080); the query is 0 (and transparent) outside the window */
   for (int oy = 0; !rc && oy < RS_TILE; oy++) {
     const unsigned char *r[4];
     int nr = 0;
     for (int k = 0; k < 4; k++)
-      if (row[4 * oy + k] >= 0) r[nr++] = w + (size_t)row[4 * oy + k] * rxs;
+      if (row[4 * oy + k] >= 0) r[nr++] = w + (size_t)row[4 * oy + k] * nu;
     if (!nr) continue;
     for (int ox = 0; ox < RS_TILE; ox++) {
       int sum = 0, cnt = 0;
