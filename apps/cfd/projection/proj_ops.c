@@ -170,13 +170,12 @@ void proj_momentum_rhs(const proj_grid *g, const proj_params *prm, double *const
 }
 
 /* One 2D row j of the central right-hand side of component c over [b0, b0 + len), written as
- * differences of face fluxes F = U f_face - nu df/dx (convection and diffusion together), each
- * computed once: the x-fluxes of the row into fx (len + 1 faces), the upper y-fluxes into fyup;
- * fylo holds the row's lower y-fluxes (the previous row's upper ones, or computed when first).
- * The result goes to the row buffer out[0 .. len). */
+ * differences of face fluxes F = U f_face - nu df/dx (convection and diffusion together): the
+ * upper y-fluxes of the row go to fyup; fylo holds the row's lower y-fluxes (the previous row's
+ * upper ones, or computed when first). The result goes to the row buffer out[0 .. len). */
 static inline void rhs_row2d(const proj_grid *g, const proj_params *prm, double *const u[3], double *restrict out,
-                             int c, long j, long b0, long len, int first, double *restrict fx,
-                             double *restrict fylo, double *restrict fyup) {
+                             int c, long j, long b0, long len, int first, double *restrict fylo,
+                             double *restrict fyup) {
   const double *restrict f = u[c];
   const double *restrict ux = u[0], *restrict uy = u[1];
   const long sy = g->stride[1], sc = g->stride[c];
@@ -185,35 +184,30 @@ static inline void rhs_row2d(const proj_grid *g, const proj_params *prm, double 
   const size_t q0 = proj_at(g, b0, j, 0);
   /* Along its own direction the transporting velocity of a component is the same sum as the
    * interpolated one (ux[q] + ux[q-1] for u across x, uy[q] + uy[q+sy] for v across y): computed
-   * once there, the same bits (IEEE addition is commutative). */
-  if (c == 0)
-    for (long n = 0; n <= len; n++) { /* face between q - 1 and q */
-      const size_t q = q0 + (size_t)n;
-      const double s = ux[q] + ux[q - 1];
-      fx[n] = 0.25 * s * s - nx * (f[q] - f[q - 1]);
-    }
-  else
-    for (long n = 0; n <= len; n++) {
-      const size_t q = q0 + (size_t)n;
-      fx[n] = 0.25 * (ux[q] + ux[q - sc]) * (f[q - 1] + f[q]) - nx * (f[q] - f[q - 1]);
-    }
+   * once there, the same bits (IEEE addition is commutative). The two x-fluxes of a cell are
+   * computed in the loop (each face twice over the row) rather than stored and reloaded: fewer
+   * memory operations in this core-bound loop. */
   if (first)
     for (long n = 0; n < len; n++) {
       const size_t q = q0 + (size_t)n - (size_t)sy; /* face between rows j-1 and j */
       fylo[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
     }
-  if (c == 1)
+  if (c == 0)
     for (long n = 0; n < len; n++) {
       const size_t q = q0 + (size_t)n;
-      const double s = uy[q + sy] + uy[q];
-      fyup[n] = 0.25 * s * s - ny * (f[q + sy] - f[q]);
-      out[n] = fc - (fx[n + 1] - fx[n]) * ih0 - (fyup[n] - fylo[n]) * ih1;
+      const double sl = ux[q] + ux[q - 1], su = ux[q + 1] + ux[q];
+      const double fxl = 0.25 * sl * sl - nx * (f[q] - f[q - 1]), fxu = 0.25 * su * su - nx * (f[q + 1] - f[q]);
+      fyup[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
+      out[n] = fc - (fxu - fxl) * ih0 - (fyup[n] - fylo[n]) * ih1;
     }
   else
     for (long n = 0; n < len; n++) {
       const size_t q = q0 + (size_t)n;
-      fyup[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
-      out[n] = fc - (fx[n + 1] - fx[n]) * ih0 - (fyup[n] - fylo[n]) * ih1;
+      const double s = uy[q + sy] + uy[q];
+      const double fxl = 0.25 * (ux[q] + ux[q - sc]) * (f[q - 1] + f[q]) - nx * (f[q] - f[q - 1]);
+      const double fxu = 0.25 * (ux[q + 1] + ux[q + 1 - sc]) * (f[q] + f[q + 1]) - nx * (f[q + 1] - f[q]);
+      fyup[n] = 0.25 * s * s - ny * (f[q + sy] - f[q]);
+      out[n] = fc - (fxu - fxl) * ih0 - (fyup[n] - fylo[n]) * ih1;
     }
 }
 
@@ -299,14 +293,13 @@ PROJ_HOT int proj_stage_fused(const proj_grid *g, const proj_params *prm, double
   for (int c = 0; c < 2; c++)
     for (int d = 0; d < 3; d++) proj_unknown_range(g, prm, c, d, &b[c][d], &e[c][d]);
   const long ny = g->nl[1], w = g->nl[0] + 1;
-  double *buf = malloc(12 * (size_t)w * sizeof(double)); /* per component: fx, 2 y-flux rows, 3 rhs rows */
+  double *buf = malloc(10 * (size_t)w * sizeof(double)); /* per component: 2 y-flux rows, 3 rhs rows */
   if (!buf) return 0;                                    /* the two-pass path needs no memory */
-  double *fx[2], *fy[2][2], *ring[2][3];
+  double *fy[2][2], *ring[2][3];
   for (int c = 0; c < 2; c++) {
-    double *bc = buf + 6 * c * w;
-    fx[c] = bc;
-    fy[c][0] = bc + w, fy[c][1] = bc + 2 * w;
-    for (int r = 0; r < 3; r++) ring[c][r] = bc + (3 + r) * w;
+    double *bc = buf + 5 * c * w;
+    fy[c][0] = bc, fy[c][1] = bc + w;
+    for (int r = 0; r < 3; r++) ring[c][r] = bc + (2 + r) * w;
   }
   const long pl = g->nl[0] + 2;
   for (long j = 0; j < ny + 2; j++) {
@@ -330,8 +323,7 @@ PROJ_HOT int proj_stage_fused(const proj_grid *g, const proj_params *prm, double
     }
     for (int c = 0; c < 2 && j < ny; c++)
       if (j >= b[c][1] && j < e[c][1]) {
-        rhs_row2d(g, prm, u, ring[c][j % 3], c, j, b[c][0], e[c][0] - b[c][0], j == b[c][1], fx[c], fy[c][0],
-                  fy[c][1]);
+        rhs_row2d(g, prm, u, ring[c][j % 3], c, j, b[c][0], e[c][0] - b[c][0], j == b[c][1], fy[c][0], fy[c][1]);
         double *t = fy[c][0]; /* this row's upper fluxes are the next row's lower ones */
         fy[c][0] = fy[c][1];
         fy[c][1] = t;
