@@ -225,54 +225,6 @@ sys.exit(0 if 0 < reused < n and reused + new == n else 1)" "$work/out/report.js
       { echo "FAIL: blocks not done exactly once"; exit 1; }
     echo "OK: SIGTERM -> exit 75; rerun resumed, product byte-identical"
     ;;
-  tiles) # web tiles: same z/x/y.png set as gdal2tiles.py on the same (byte-scaled) product
-    run "rs.expr=ndvi(nir, red)" tiles.zoom=9,12 rs.format=gtiff
-    gdal_translate -q -ot Byte -scale -a_nodata 0 "$out" "$work/byte.tif"
-    /usr/bin/python3 /usr/bin/gdal2tiles.py -q -z 9-12 --processes=1 "$work/byte.tif" "$work/g2t" >/dev/null 2>&1 ||
-      { echo "FAIL: gdal2tiles.py failed"; exit 1; }
-    (cd "$work/g2t" && find . -name '*.png' | sort) >"$work/g2t.list"
-    (cd "$work/out/tiles" && find . -name '*.png' | sort) >"$work/ours.list"
-    echo "$(wc -l <"$work/ours.list") tiles, gdal2tiles.py $(wc -l <"$work/g2t.list")"
-    diff "$work/g2t.list" "$work/ours.list" || { echo "FAIL: tile layout differs from gdal2tiles.py"; exit 1; }
-    /usr/bin/python3 -c "
-import sys
-from osgeo import gdal
-ds = gdal.Open(sys.argv[1])
-assert ds.RasterXSize == 256 and ds.RasterCount == 2, (ds.RasterXSize, ds.RasterCount)
-print('tile 256 x 256, gray + alpha')" "$work/out/tiles/$(head -1 "$work/ours.list")" || exit 1
-    # zooms below the highest: gdal2tiles.py's own create_overview_tile (default 'average') run on
-    # our highest-zoom tiles must give our lower-zoom tiles pixel for pixel
-    /usr/bin/python3 - "$work/out/tiles" "$work/byte.tif" "$work/ovr" <<'EOP' || { echo "FAIL: overview tiles"; exit 1; }
-import glob, os, shutil, sys
-import numpy as np
-from osgeo import gdal
-from osgeo_utils import gdal2tiles as g2t
-ours, src, ref = sys.argv[1:4]
-zs = sorted(int(d) for d in os.listdir(ours))
-shutil.copytree(os.path.join(ours, str(zs[-1])), os.path.join(ref, str(zs[-1])))
-opts = g2t.process_args(["-q", "-z", "%d-%d" % (zs[0], zs[-1]), src, ref])[2]
-info = g2t.TileJobInfo(nb_data_bands=1, tile_size=256, tile_extension="png", tile_driver="PNG", kml=False)
-n = 0
-for z in reversed(zs[:-1]):
-    for p in sorted(glob.glob(os.path.join(ours, str(z), "*", "*.png"))):
-        tx, ty = int(p.split(os.sep)[-2]), int(os.path.basename(p)[:-4])
-        kids = [(2 * tx + i, 2 * ty + j) for j in (0, 1) for i in (0, 1)]
-        os.makedirs(os.path.join(ref, str(z), str(tx)), exist_ok=True)
-        g2t.create_overview_tile(z + 1, kids, ref, info, opts)
-        a = gdal.Open(p).ReadAsArray()
-        b = gdal.Open(os.path.join(ref, str(z), str(tx), "%d.png" % ty)).ReadAsArray()
-        if a.shape != b.shape or not np.array_equal(a, b):
-            sys.exit("tile %d/%d/%d differs from gdal2tiles' overview of our zoom %d tiles (max diff %d)"
-                     % (z, tx, ty, z + 1, np.abs(a.astype(int) - b).max()))
-        n += 1
-print("%d lower-zoom tiles equal gdal2tiles' overview tiles of our zoom %d tiles" % (n, zs[-1]))
-EOP
-    rm -rf "$work/out"
-    run "rs.expr=ndvi(nir, red)" tiles.zoom=9,12 tiles.format=webp rs.format=gtiff stats.enable=false
-    (cd "$work/out/tiles" && find . -name '*.webp' | sort | sed 's/webp$/png/') >"$work/webp.list"
-    diff "$work/g2t.list" "$work/webp.list" || { echo "FAIL: WebP tile layout differs"; exit 1; }
-    echo "WebP tiles: same layout"
-    ;;
   zones) # zonal statistics of NDVI over a class raster vs numpy
     run "input.files=$data/scene.tif,$data/zones.tif" "rs.expr=ndvi(B4, B3)" stats.zones_band=5 stats.zones_max=16 \
       rs.format=gtiff
