@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include "cfd_projection.h"
 #include "proj.h"
@@ -67,18 +68,40 @@ static int grid_setup(solver *sv) {
   return proj_grid_metrics(g, sv->prm);
 }
 
+/* A field array of n doubles, zeroed. Large ones start on a 2 MiB boundary and ask for
+ * transparent huge pages (this kernel's THP mode is madvise): the explicit sweep streams seven
+ * arrays at once, and with 4 KiB pages every row of each costs TLB misses and the hardware
+ * prefetchers stop at every page boundary. Freed with free(). */
+static int field_alloc(double **ptr, size_t n, const char *what) {
+  const size_t bytes = (n ? n : 1) * sizeof(double), huge = (size_t)2 << 20;
+  *ptr = NULL;
+  if (bytes >= 2 * huge) {
+    void *q = NULL;
+    if (posix_memalign(&q, huge, bytes) == 0) {
+#ifdef MADV_HUGEPAGE
+      (void)madvise(q, bytes, MADV_HUGEPAGE); /* a hint: without it the pages are small */
+#endif
+      *ptr = q;
+    }
+  } else {
+    *ptr = malloc(bytes);
+  }
+  if (!*ptr) return WHPC_RAISE(WHPC_ERR_MEM, "cannot allocate %zu doubles for %s", n, what);
+  return WHPC_OK;
+}
+
 static int state_alloc(solver *sv) {
   proj_state *s = &sv->s;
   const size_t n = sv->g.count;
   for (int c = 0; c < sv->g.ndims; c++) {
-    WHPC_MALLOC(s->u[c], n);
-    WHPC_MALLOC(s->h[c], n);
-    WHPC_MALLOC(s->hold[c], n);
-    WHPC_MALLOC(s->uold[c], n);
+    WHPC_CALL(field_alloc(&s->u[c], n, "velocity"));
+    WHPC_CALL(field_alloc(&s->h[c], n, "right-hand side"));
+    WHPC_CALL(field_alloc(&s->hold[c], n, "right-hand side"));
+    WHPC_CALL(field_alloc(&s->uold[c], n, "previous velocity"));
   }
-  WHPC_MALLOC(s->p, n);
-  WHPC_MALLOC(s->phi, n);
-  WHPC_MALLOC(s->div, n);
+  WHPC_CALL(field_alloc(&s->p, n, "pressure"));
+  WHPC_CALL(field_alloc(&s->phi, n, "pressure correction"));
+  WHPC_CALL(field_alloc(&s->div, n, "divergence"));
   /* touch every page now: the first stage would otherwise time the kernel's page faults */
   for (int c = 0; c < sv->g.ndims; c++) {
     memset(s->u[c], 0, n * sizeof(double));
