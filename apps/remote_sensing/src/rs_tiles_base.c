@@ -17,6 +17,22 @@
 #define RS_QUERY (4 * RS_TILE) /* gdal2tiles' querysize for 'average' */
 #define RS_CELL 8              /* exact transforms every RS_CELL VRT pixels */
 
+/* One axis of geo_query's clipping to the VRT: a read window [r, r+rs) that starts before 0 or
+ * ends past n is cut, and the query window [w, w+ws) shrinks in proportion. */
+static void rs_clip_query_axis(int *r, int *rs, int *w, int *ws, int n) {
+  if (*r < 0) {
+    int sh = -*r;
+    *w = (int)(*ws * ((double)sh / *rs));
+    *ws -= *w;
+    *rs -= (int)(*rs * ((double)sh / *rs));
+    *r = 0;
+  }
+  if (*r + *rs > n) {
+    *ws = (int)(*ws * ((double)(n - *r) / *rs));
+    *rs = n - *r;
+  }
+}
+
 /* gdal2tiles GDAL2Tiles.geo_query with querysize: window of the VRT and where it lands in the
  * query; the same integer truncations as Python's int(). */
 static void rs_geo_query(const rs_tileset *ts, double ulx, double uly, double lrx, double lry, int win[8]) {
@@ -26,28 +42,8 @@ static void rs_geo_query(const rs_tileset *ts, double ulx, double uly, double lr
   if (rxs < 1) rxs = 1;
   if (rys < 1) rys = 1;
   int wx = 0, wy = 0, wxs = RS_QUERY, wys = RS_QUERY;
-  if (rx < 0) {
-    int sh = -rx;
-    wx = (int)(wxs * ((double)sh / rxs));
-    wxs -= wx;
-    rxs -= (int)(rxs * ((double)sh / rxs));
-    rx = 0;
-  }
-  if (rx + rxs > ts->vnx) {
-    wxs = (int)(wxs * ((double)(ts->vnx - rx) / rxs));
-    rxs = ts->vnx - rx;
-  }
-  if (ry < 0) {
-    int sh = -ry;
-    wy = (int)(wys * ((double)sh / rys));
-    wys -= wy;
-    rys -= (int)(rys * ((double)sh / rys));
-    ry = 0;
-  }
-  if (ry + rys > ts->vny) {
-    wys = (int)(wys * ((double)(ts->vny - ry) / rys));
-    rys = ts->vny - ry;
-  }
+  rs_clip_query_axis(&rx, &rxs, &wx, &wxs, ts->vnx);
+  rs_clip_query_axis(&ry, &rys, &wy, &wys, ts->vny);
   int w[8] = {rx, ry, rxs, rys, wx, wy, wxs, wys};
   memcpy(win, w, sizeof w);
 }
