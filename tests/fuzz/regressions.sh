@@ -18,7 +18,8 @@ for d in "$top"/*/; do
       echo "ok   $h ${f##*/}"
     else
       echo "FAIL $h ${f##*/}"
-      grep -aE "ERROR|runtime error|SUMMARY" "$bin/regression.log" | head -5
+      # the whole report with its stack frames, so that a failure seen once in CI can be diagnosed
+      grep -aE "ERROR|runtime error|SUMMARY|Direct leak|Indirect leak|^ *#[0-9]+ " "$bin/regression.log" | head -60
       fail=1
     fi
   done
