@@ -14,7 +14,12 @@ for d in "$top"/*/; do
   for f in "$d"*; do
     [[ -f $f ]] || continue
     n=$((n + 1))
-    if "$bin/fuzz_$h" -timeout=10 -rss_limit_mb=2560 -malloc_limit_mb=1024 "$f" > "$bin/regression.log" 2>&1; then
+    # -rss_limit_mb=0: no libFuzzer RSS-monitor thread. A replay ends within milliseconds, and once
+    # in a loaded CI run (1a7e074) the at-exit leak check reported 184 bytes in 2 allocations that 88
+    # reruns never showed again; a helper thread that has not started yet when the main thread
+    # exits is the likely source (its start state is reachable from nowhere LeakSanitizer scans).
+    # The at-exit leak check itself stays on (ASAN_OPTIONS detect_leaks=1, asan.env).
+    if "$bin/fuzz_$h" -timeout=10 -rss_limit_mb=0 -malloc_limit_mb=1024 "$f" > "$bin/regression.log" 2>&1; then
       echo "ok   $h ${f##*/}"
     else
       echo "FAIL $h ${f##*/}"
