@@ -173,11 +173,29 @@ void proj_momentum_rhs(const proj_grid *g, const proj_params *prm, double *const
   }
 }
 
+/* Eight doubles as one GCC vector (one AVX-512 register; two AVX2 or four SSE2 ones in the other
+ * clones), loaded and stored unaligned; element-wise arithmetic, so every lane performs the scalar
+ * code's IEEE operations in the same order. */
+typedef double proj_v8 __attribute__((vector_size(64), aligned(8), may_alias));
+typedef long long proj_v8i __attribute__((vector_size(64)));
+#define V8(ptr) (*(const proj_v8 *)(const void *)(ptr))
+
+/* x-face fluxes F = U f_face - nu df/dx of component c at the face between samples q-1 and q. */
+static inline double xflux2d(const double *restrict ux, const double *restrict f, long sc, double nx, int c,
+                             size_t q) {
+  if (c == 0) {
+    const double s = ux[q] + ux[q - 1];
+    return 0.25 * s * s - nx * (f[q] - f[q - 1]);
+  }
+  return 0.25 * (ux[q] + ux[q - sc]) * (f[q - 1] + f[q]) - nx * (f[q] - f[q - 1]);
+}
+
 /* One 2D row j of the central right-hand side of component c over [b0, b0 + len), written as
  * differences of face fluxes F = U f_face - nu df/dx (convection and diffusion together): the
  * upper y-fluxes of the row go to fyup; fylo holds the row's lower y-fluxes (the previous row's
- * upper ones, or computed when first). The result goes to the row buffer out[0 .. len). */
-static inline void rhs_row2d(const proj_grid *g, const proj_params *prm, double *const u[3], double *restrict out,
+ * upper ones, or computed when first). The result goes to the row buffer out[0 .. len). Always
+ * inlined: an out-of-line copy is compiled for the baseline target, not for the caller's clone. */
+static inline __attribute__((always_inline)) void rhs_row2d(const proj_grid *g, const proj_params *prm, double *const u[3], double *restrict out,
                              int c, long j, long b0, long len, int first, double *restrict fylo,
                              double *restrict fyup) {
   const double *restrict f = u[c];
@@ -186,33 +204,54 @@ static inline void rhs_row2d(const proj_grid *g, const proj_params *prm, double 
   const double ih0 = 1.0 / g->h[0], ih1 = 1.0 / g->h[1], nx = prm->nu * ih0, ny = prm->nu * ih1;
   const double fc = prm->force[c];
   const size_t q0 = proj_at(g, b0, j, 0);
-  /* Along its own direction the transporting velocity of a component is the same sum as the
-   * interpolated one (ux[q] + ux[q-1] for u across x, uy[q] + uy[q+sy] for v across y): computed
-   * once there, the same bits (IEEE addition is commutative). The two x-fluxes of a cell are
-   * computed in the loop (each face twice over the row) rather than stored and reloaded: fewer
-   * memory operations in this core-bound loop. */
   if (first)
     for (long n = 0; n < len; n++) {
       const size_t q = q0 + (size_t)n - (size_t)sy; /* face between rows j-1 and j */
       fylo[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
     }
+  /* Each x-face flux is computed once: a cell's upper face is the next cell's lower one (the same
+   * expression on the same operands, so the same bits as computing it for both cells). Eight upper
+   * fluxes at a time; the lower ones are those shifted by one lane, the first carried over from
+   * the previous eight. Along its own direction the transporting velocity of a component is the
+   * same sum as the interpolated one (ux[q] + ux[q-1] for u across x, uy[q] + uy[q+sy] for v
+   * across y): computed once there, the same bits (IEEE addition is commutative). */
+  const proj_v8i shift = {7, 8, 9, 10, 11, 12, 13, 14};
+  proj_v8 lo = {0, 0, 0, 0, 0, 0, 0, 0};
+  lo[7] = xflux2d(ux, f, sc, nx, c, q0);
+  long n = 0;
   if (c == 0)
-    for (long n = 0; n < len; n++) {
+    for (; n + 8 <= len; n += 8) {
       const size_t q = q0 + (size_t)n;
-      const double sl = ux[q] + ux[q - 1], su = ux[q + 1] + ux[q];
-      const double fxl = 0.25 * sl * sl - nx * (f[q] - f[q - 1]), fxu = 0.25 * su * su - nx * (f[q + 1] - f[q]);
-      fyup[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
-      out[n] = fc - (fxu - fxl) * ih0 - (fyup[n] - fylo[n]) * ih1;
+      const proj_v8 f0 = V8(f + q), f1 = V8(f + q + 1), fn = V8(f + q + sy), su = f1 + f0;
+      const proj_v8 up = 0.25 * su * su - nx * (f1 - f0);
+      const proj_v8 fy = 0.25 * (V8(uy + q + sy) + V8(uy + q + sy - sc)) * (f0 + fn) - ny * (fn - f0);
+      *(proj_v8 *)(void *)(fyup + n) = fy;
+      *(proj_v8 *)(void *)(out + n) = fc - (up - __builtin_shuffle(lo, up, shift)) * ih0 - (fy - V8(fylo + n)) * ih1;
+      lo = up;
     }
   else
-    for (long n = 0; n < len; n++) {
+    for (; n + 8 <= len; n += 8) {
       const size_t q = q0 + (size_t)n;
-      const double s = uy[q + sy] + uy[q];
-      const double fxl = 0.25 * (ux[q] + ux[q - sc]) * (f[q - 1] + f[q]) - nx * (f[q] - f[q - 1]);
-      const double fxu = 0.25 * (ux[q + 1] + ux[q + 1 - sc]) * (f[q] + f[q + 1]) - nx * (f[q + 1] - f[q]);
-      fyup[n] = 0.25 * s * s - ny * (f[q + sy] - f[q]);
-      out[n] = fc - (fxu - fxl) * ih0 - (fyup[n] - fylo[n]) * ih1;
+      const proj_v8 f0 = V8(f + q), f1 = V8(f + q + 1), fn = V8(f + q + sy), s = fn + f0;
+      const proj_v8 up = 0.25 * (V8(ux + q + 1) + V8(ux + q + 1 - sc)) * (f0 + f1) - nx * (f1 - f0);
+      const proj_v8 fy = 0.25 * s * s - ny * (fn - f0);
+      *(proj_v8 *)(void *)(fyup + n) = fy;
+      *(proj_v8 *)(void *)(out + n) = fc - (up - __builtin_shuffle(lo, up, shift)) * ih0 - (fy - V8(fylo + n)) * ih1;
+      lo = up;
     }
+  double fxl = lo[7];
+  for (; n < len; n++) {
+    const size_t q = q0 + (size_t)n;
+    const double fxu = xflux2d(ux, f, sc, nx, c, q + 1);
+    if (c == 0)
+      fyup[n] = 0.25 * (uy[q + sy] + uy[q + sy - sc]) * (f[q] + f[q + sy]) - ny * (f[q + sy] - f[q]);
+    else {
+      const double s = uy[q + sy] + uy[q];
+      fyup[n] = 0.25 * s * s - ny * (f[q + sy] - f[q]);
+    }
+    out[n] = fc - (fxu - fxl) * ih0 - (fyup[n] - fylo[n]) * ih1;
+    fxl = fxu;
+  }
 }
 
 /* The body of proj_stage_update_row, inlined into the fused sweep's clones. */
