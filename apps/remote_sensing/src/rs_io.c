@@ -299,9 +299,12 @@ int rs_tilefile_write(int fd, const char *path, const rs_raster_desc *d, long lo
   /* GDAL's own conversion (rounding, clamping), so the stored values are exactly GDAL's */
   GDALCopyWords64(v, GDT_Float64, 8, scratch, d->type, sz, n);
   WHPC_CALL(rs_tilefile_write_typed(fd, path, d, off, w, h, scratch, tile));
-  if (!stored) return WHPC_OK; /* nobody looks at the values (no statistics) */
-  GDALCopyWords64(scratch, d->type, sz, v, GDT_Float64, 8, n);
+  if (stored) rs_tile_stored_values(d, scratch, n, v); /* else nobody looks at them (no statistics) */
+  return WHPC_OK;
+}
+
+void rs_tile_stored_values(const rs_raster_desc *d, const void *typed, long n, double *v) {
+  GDALCopyWords64(typed, d->type, GDALGetDataTypeSizeBytes(d->type), v, GDT_Float64, 8, n);
   for (long i = 0; i < n; i++)
     if (v[i] == d->nodata) v[i] = NAN;
-  return WHPC_OK;
 }

@@ -73,4 +73,7 @@ int rs_tilefile_write(int fd, const char *path, const rs_raster_desc *d, long lo
  * padded through `tile`. Errors as rs_tilefile_write. */
 int rs_tilefile_write_typed(int fd, const char *path, const rs_raster_desc *d, long long off, int w, int h,
                             const void *v, void *tile);
+/* The values statistics see for n stored values of a tile in the output type: as double, NaN
+ * where they equal the nodata value. */
+void rs_tile_stored_values(const rs_raster_desc *d, const void *typed, long n, double *v);
 #endif

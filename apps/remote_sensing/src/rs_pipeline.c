@@ -127,10 +127,7 @@ static int rs_block_fast(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_workspace
   if (fp->in_float) {
     rs_fused_eval_f32(&fp->f, ws->fin[0], ws->fin[1], c, fp->nd, fp->has, n, fp->out_nodata, ws->fout);
     ws->typed = 1;
-    if (job->stats) { /* the stored values, NaN where they equal the nodata value (rs_tilefile_write) */
-      double *r = ws->result[0], nd = job->out.nodata;
-      for (long p = 0; p < n; p++) r[p] = (double)ws->fout[p] == nd ? NAN : (double)ws->fout[p];
-    }
+    if (job->stats) rs_tile_stored_values(&job->out, ws->fout, n, ws->result[0]); /* the out type is Float32 */
   } else {
     rs_fused_eval_f64(&fp->f, ws->fin[0], ws->fin[1], c, fp->nd, fp->has, n, NAN, ws->result[0]);
   }
@@ -146,12 +143,8 @@ static int rs_block_warp_copy(whpc_ctx_t ctx, rs_job *job, rs_input *in, rs_work
   whpc_timer_end(ctx, "warp");
   WHPC_CALL(rc);
   ws->typed = 1;
-  long n = (long)w * h;
-  for (int k = 0; k < job->out.nbands && job->stats; k++) { /* the stored values, NaN for nodata */
-    double *r = ws->result[k], nd = job->out.nodata;
-    GDALCopyWords64(ws->tout[k], job->out.type, GDALGetDataTypeSizeBytes(job->out.type), r, GDT_Float64, 8, n);
-    for (long p = 0; p < n; p++) r[p] = r[p] == nd ? NAN : r[p];
-  }
+  for (int k = 0; k < job->out.nbands && job->stats; k++)
+    rs_tile_stored_values(&job->out, ws->tout[k], (long)w * h, ws->result[k]);
   return WHPC_OK;
 }
 

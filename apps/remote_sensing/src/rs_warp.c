@@ -107,9 +107,9 @@ static int rs_warp_window(rs_warp *w, rs_input *in, const unsigned char *need, i
       if (in->band_file[k] == f && need[k] && nb < 256) bands[nb] = in->band_index[k], globals[nb++] = k;
     if (!nb) continue;
     GDALDataType wt = w->wtype[f];
-    int nan_dst = wt == GDT_Float64; /* else the destination nodata is the source's, mapped to NaN below */
-    for (int i = 0; i < nb && !nan_dst; i++) nan_dst = !in->has_nodata[globals[i]];
-    if (nan_dst) wt = GDT_Float64;
+    /* Float64 exactly when a band of this file has no (or a NaN) nodata value (rs_warp_setup);
+     * otherwise the destination nodata is the source's, mapped to NaN below */
+    int nan_dst = wt == GDT_Float64;
     GDALDatasetH dst = GDALCreate(mem, "", wd, ht, nb, wt, NULL);
     WHPC_CHECK(dst, WHPC_ERR_MEM, "warp: cannot create a %d x %d block buffer", wd, ht);
     GDALSetGeoTransform(dst, bgt);
